@@ -1,0 +1,78 @@
+/// Numbers and sizes for people: `12,345`, `1.2 MB`.
+enum Format {
+    static func count(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    static func count(_ n: UInt64) -> String { count(Int(clamping: n)) }
+
+    /// Bytes in decimal units (kB, MB, GB), as `ls -h --si` and most Ruby tools print them.
+    static func bytes(_ n: UInt64) -> String {
+        if n < 1000 { return "\(n) B" }
+        let units = ["kB", "MB", "GB", "TB", "PB", "EB"]
+        var value = Double(n) / 1000
+        var unit = 0
+        while value >= 999.95, unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        let text = value >= 100 ? String(Int(value.rounded())) : String(format1(value))
+        return "\(text) \(units[unit])"
+    }
+
+    private static func format1(_ v: Double) -> String {
+        let tenths = Int((v * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+
+    static func percent(_ part: UInt64, of whole: UInt64) -> String {
+        guard whole > 0 else { return "0%" }
+        let p = Double(part) * 100 / Double(whole)
+        return p < 0.1 && part > 0 ? "<0.1%" : format1(p) + "%"
+    }
+
+    /// Makes a name printable on one terminal line: control characters escaped, and cut to
+    /// `width` characters with an ellipsis.
+    static func label(_ s: String, width: Int = .max) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += scalar == "\n" ? "\\n" : scalar == "\t" ? "\\t" : "\\x" + String(scalar.value, radix: 16).leftPad(2)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        if out.count > width, width > 1 { out = String(out.prefix(width - 1)) + "…" }
+        return out
+    }
+}
+
+/// A plain text table: a header row and aligned columns, numbers right-aligned.
+struct TextTable {
+    var headers: [String]
+    /// Columns aligned right (numbers).
+    var rightAligned: Set<Int>
+    var rows: [[String]] = []
+
+    func render(indent: String = "  ") -> String {
+        var widths = headers.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            var parts: [String] = []
+            for (i, cell) in cells.enumerated() {
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                parts.append(rightAligned.contains(i) ? pad + cell : (i == cells.count - 1 ? cell : cell + pad))
+            }
+            return indent + parts.joined(separator: "  ")
+        }
+        return ([line(headers)] + rows.map(line)).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,49 @@
+import GraphModel
+
+/// The parts every command's JSON report shares.
+enum JSONReport {
+    /// The schema version of the JSON reports; raised when a field changes meaning or goes.
+    static let schemaVersion = 1
+
+    static func header(command: String) -> [(String, JSON)] {
+        [("schema", .string("retention")), ("version", .int(schemaVersion)), ("command", .string(command))]
+    }
+
+    static func address(_ a: UInt64) -> JSON { .string("0x" + String(a, radix: 16)) }
+
+    static func site(_ s: AllocationSite, _ graph: HeapGraph) -> JSON {
+        .object([
+            ("file", s.file.isNone ? .null : .string(graph.strings[s.file])),
+            ("line", s.line == 0 ? .null : .int(Int(s.line))),
+            ("method", s.method.isNone ? .null : .string(graph.strings[s.method])),
+        ])
+    }
+
+    /// The dump a report is about, with what its reading found.
+    static func dump(_ graph: HeapGraph) -> JSON {
+        let d = graph.diagnostics
+        let c = d.counts
+        return .object([
+            ("path", .string(d.source)),
+            ("bytes", .uint(d.byteCount)),
+            ("lines", .int(d.lineCount)),
+            ("records", .int(c.records)),
+            ("root_records", .int(c.rootRecords)),
+            ("shape_records", .int(c.shapeRecords)),
+            ("empty_slots", .int(c.emptySlots)),
+            ("zombies", .int(c.zombies)),
+            ("objects_with_allocation_info", .int(c.objectsWithAllocationInfo)),
+            ("dangling_references", .int(d.danglingReferences)),
+            ("dangling_targets", .int(d.danglingTargets)),
+            ("dangling_root_references", .int(d.danglingRootReferences)),
+            ("duplicate_addresses", .int(d.duplicateAddresses)),
+            ("unresolved_classes", .int(d.unresolvedClasses)),
+            ("recovered_lines", .int(c.recoveredLines)),
+            ("skipped_lines", .int(c.skippedLines)),
+            ("truncated", d.truncation.map { .string($0) } ?? .null),
+            ("issues", .array(d.issues.map { i in
+                .object([("line", .int(i.line)), ("lines", .int(i.lineSpan)), ("recovered", .bool(i.recovered)), ("reason", .string(i.reason))])
+            })),
+        ])
+    }
+}

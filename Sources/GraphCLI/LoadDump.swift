@@ -1,0 +1,32 @@
+import GraphModel
+
+/// Loading a dump for a command: progress while it loads, warnings about its lines after.
+enum LoadDump {
+    /// Reads `path`, showing progress on a terminal and warning about lines that were
+    /// skipped or recovered (the first few; the rest are counted).
+    static func load(_ path: String, strict: Bool, quiet: Bool) throws(DumpError) -> HeapGraph {
+        var options = DumpLoader.Options(strict: strict)
+        let progress = (!quiet && Terminal.stderrIsTerminal) ? ProgressLine(name: path) : nil
+        if let progress { options.progress = { progress.update($0) } }
+        defer { progress?.finish() }
+        let graph = try DumpLoader.load(path, options: options)
+        if !quiet { warn(about: graph.diagnostics) }
+        return graph
+    }
+
+    static let shownIssues = 5
+
+    static func warn(about d: LoadDiagnostics) {
+        for issue in d.issues.prefix(shownIssues) {
+            let lines = issue.lineSpan > 1 ? "\(issue.line)-\(issue.line + issue.lineSpan - 1)" : "\(issue.line)"
+            Terminal.warning("\(d.source):\(lines): \(issue.recovered ? "recovered" : "skipped"): \(issue.reason)")
+        }
+        let total = d.counts.recoveredLines + d.counts.skippedLines
+        if total > shownIssues {
+            Terminal.warning("\(d.source): \(total - shownIssues) more lines with problems (\(d.counts.skippedLines) skipped and \(d.counts.recoveredLines) recovered in all); --format json lists the first \(LoadDiagnostics.keptIssueLimit)")
+        }
+        if let t = d.truncation {
+            Terminal.warning("\(d.source): the dump is truncated: \(t). The results cover what was read; take the dump again if you can.")
+        }
+    }
+}

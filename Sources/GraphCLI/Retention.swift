@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Exit codes, documented in `retention --help` and the README.
+enum ExitCode: Int32 {
+    case success = 0
+    /// The dump could not be read (missing, empty, not a dump, `--strict` and a bad line).
+    case failure = 1
+    /// Results were printed, but part of the input could not be read: lines skipped, or the
+    /// dump was cut off. The result may be incomplete.
+    case incompleteInput = 3
+    /// The command line was wrong.
+    case usage = 64
+}
+
+/// The `retention` command: dispatches to a subcommand.
+@main
+enum RetentionMain {
+    static let version = "0.1.0"
+
+    static var commands: [(spec: CommandSpec, run: (ParsedArguments) throws -> ExitCode)] {[
+        (SummaryCommand.spec, SummaryCommand.run),
+    ]}
+
+    static var overview: String {
+        var lines = [
+            "OVERVIEW: Find out why a Ruby process leaks memory, from ObjectSpace.dump_all heap dumps.",
+            "",
+            "USAGE: retention <subcommand> [options] <dump> ...",
+            "",
+            "  A dump is a file written by ObjectSpace.dump_all (plain or .gz), or - for standard input.",
+            "",
+            "SUBCOMMANDS:",
+        ]
+        for c in commands { lines.append(CommandSpec.row(c.spec.name, c.spec.abstract)) }
+        lines += [
+            "",
+            "OPTIONS:",
+            CommandSpec.row("-h, --help", "Show help information."),
+            CommandSpec.row("--version", "Show the version."),
+            "",
+            "EXIT CODES:",
+            CommandSpec.row("0", "Success."),
+            CommandSpec.row("1", "A dump could not be read; nothing was printed to standard output."),
+            CommandSpec.row("3", "Results were printed, but part of a dump could not be read (lines skipped, or the dump was cut off)."),
+            CommandSpec.row("64", "The command line was wrong."),
+            "",
+            "  See 'retention help <subcommand>' for detailed help.",
+        ]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func main() {
+        let args = Array(CommandLine.arguments.dropFirst())
+        exit(run(args).rawValue)
+    }
+
+    static func run(_ args: [String]) -> ExitCode {
+        guard let first = args.first else {
+            print(overview, terminator: "")
+            return .success
+        }
+        switch first {
+        case "-h", "--help":
+            print(overview, terminator: "")
+            return .success
+        case "--version":
+            print(version)
+            return .success
+        case "help":
+            if args.count > 1, let c = commands.first(where: { $0.spec.name == args[1] }) {
+                print(c.spec.helpText, terminator: "")
+            } else {
+                print(overview, terminator: "")
+            }
+            return .success
+        default:
+            break
+        }
+        guard let command = commands.first(where: { $0.spec.name == first }) else {
+            Terminal.error("Unknown subcommand '\(first)'")
+            Terminal.errorLine("Usage: retention <subcommand> [options] <dump> ...")
+            Terminal.errorLine("  See 'retention --help' for the subcommands.")
+            return .usage
+        }
+        let rest = Array(args.dropFirst())
+        if rest.contains("-h") || rest.contains("--help") {
+            print(command.spec.helpText, terminator: "")
+            return .success
+        }
+        do {
+            let parsed = try ParsedArguments(rest, spec: command.spec)
+            return try command.run(parsed)
+        } catch let e as UsageError {
+            Terminal.error(e.message)
+            Terminal.errorLine("Usage: \(command.spec.usage)")
+            Terminal.errorLine("  See 'retention \(command.spec.name) --help' for more information.")
+            return .usage
+        } catch {
+            Terminal.error("\(error)")
+            return .failure
+        }
+    }
+}

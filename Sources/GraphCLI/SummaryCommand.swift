@@ -1,0 +1,111 @@
+import GraphModel
+import Retention
+
+/// `retention summary DUMP`: what one dump holds.
+enum SummaryCommand {
+    static let spec = CommandSpec(
+        name: "summary",
+        abstract: "Show what a heap dump holds: objects, roots, and the largest types, classes and allocation sites.",
+        usage: "retention summary [--top <n>] [--format <text|json>] [--strict] <dump>",
+        discussion: """
+          Also says what the dump lacks (allocation tracing, ROOT records) and which of its lines
+          could not be read.
+        """,
+        arguments: [("dump", "A file written by ObjectSpace.dump_all (plain or .gz), or - for standard input.")],
+        options: [OptionSpec(names: ["--top"], valueName: "n", help: "Show the n largest groups of each kind (default: 10).")]
+            + CommandSpec.common
+    )
+
+    static func run(_ args: ParsedArguments) throws -> ExitCode {
+        let top = try args.integer("--top", default: 10)
+        let format = try args.choice("--format", ["text", "json"], default: "text")
+        guard args.positionals.count == 1 else {
+            throw UsageError(message: args.positionals.isEmpty ? "Missing expected argument '<dump>'" : "Expected one dump, got \(args.positionals.count)")
+        }
+        let graph = try LoadDump.load(args.positionals[0], strict: args.has("--strict"), quiet: args.has("--quiet"))
+        let summary = HeapSummary(graph, top: top)
+        let notes = DumpNotes.notes(for: graph)
+        if format == "json" {
+            print(json(summary, graph, notes).text)
+        } else {
+            print(text(summary, graph, notes), terminator: "")
+        }
+        return graph.diagnostics.isIncomplete ? .incompleteInput : .success
+    }
+
+    // MARK: Text
+
+    static func text(_ s: HeapSummary, _ graph: HeapGraph, _ notes: [DumpNote]) -> String {
+        let d = graph.diagnostics
+        var out: [String] = []
+        out.append("Dump: \(Format.label(d.source)) (\(Format.bytes(d.byteCount)) of JSON, \(Format.count(d.lineCount)) lines)")
+        out.append("Objects: \(Format.count(s.objects))   References: \(Format.count(s.edges))   Memsize: \(Format.bytes(s.total.memsize))   Bytesize: \(Format.bytes(s.total.bytesize))")
+        if s.roots.isEmpty {
+            out.append("Roots: none (no ROOT records)")
+        } else {
+            out.append("Roots: " + s.roots.map { "\($0.category) \(Format.count($0.objects))" }.joined(separator: ", ")
+                + "  (objects held per category)")
+        }
+        let c = d.counts
+        out.append("Not objects: \(Format.count(c.shapeRecords)) SHAPE records, \(Format.count(c.emptySlots)) empty slots (NONE), \(Format.count(c.zombies)) ZOMBIE")
+        out.append("")
+        out.append(section("Largest types", s.byType, s.typeGroups, first: "TYPE", total: s.total, withMethod: false))
+        out.append(section("Largest classes", s.byClass, s.classGroups, first: "CLASS", total: s.total, withMethod: false))
+        out.append(section("Largest allocation sites", s.bySite, s.siteGroups, first: "SITE", total: s.total, withMethod: true, graph: graph))
+        if !notes.isEmpty {
+            out.append("Notes")
+            for n in notes { out.append("  - " + n.text) }
+            out.append("")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func section(_ title: String, _ groups: [SummaryGroup], _ all: Int, first: String, total: Tally,
+                        withMethod: Bool, graph: HeapGraph? = nil) -> String {
+        var table = TextTable(headers: [first] + (withMethod ? ["METHOD"] : []) + ["COUNT", "MEMSIZE", "SHARE", "BYTESIZE"],
+                              rightAligned: withMethod ? [2, 3, 4, 5] : [1, 2, 3, 4])
+        for g in groups {
+            var row = [Format.label(g.label, width: withMethod ? 44 : 60)]
+            if withMethod {
+                row.append(Format.label(g.site.flatMap { graph?.methodName($0) } ?? "", width: 16))
+            }
+            row += [Format.count(g.tally.count), Format.bytes(g.tally.memsize), Format.percent(g.tally.memsize, of: total.memsize),
+                    Format.bytes(g.tally.bytesize)]
+            table.rows.append(row)
+        }
+        let shown = groups.count < all ? " (top \(groups.count) of \(Format.count(all)), by memsize)" : " (by memsize)"
+        return "\(title)\(shown)\n" + table.render() + "\n"
+    }
+
+    // MARK: JSON
+
+    static func json(_ s: HeapSummary, _ graph: HeapGraph, _ notes: [DumpNote]) -> JSON {
+        func tally(_ t: Tally) -> [(String, JSON)] {
+            [("count", .int(t.count)), ("memsize", .uint(t.memsize)), ("bytesize", .uint(t.bytesize))]
+        }
+        func groups(_ list: [SummaryGroup], key: String) -> JSON {
+            .array(list.map { g in
+                var pairs: [(String, JSON)] = [(key, .string(g.label))]
+                if key == "site" {
+                    pairs = [("site", g.site.map { JSONReport.site($0, graph) } ?? .null)]
+                }
+                return .object(pairs + tally(g.tally))
+            })
+        }
+        let d = graph.diagnostics
+        return .object(JSONReport.header(command: "summary") + [
+            ("dump", JSONReport.dump(graph)),
+            ("objects", .int(s.objects)),
+            ("references", .int(s.edges)),
+            ("memsize", .uint(s.total.memsize)),
+            ("bytesize", .uint(s.total.bytesize)),
+            ("roots", .array(s.roots.map { .object([("category", .string($0.category)), ("records", .int($0.records)), ("objects", .int($0.objects))]) })),
+            ("by_type", groups(s.byType, key: "type")),
+            ("by_class", groups(s.byClass, key: "class")),
+            ("by_site", groups(s.bySite, key: "site")),
+            ("groups", .object([("types", .int(s.typeGroups)), ("classes", .int(s.classGroups)), ("sites", .int(s.siteGroups))])),
+            ("notes", .array(notes.map { .object([("kind", .string($0.kind)), ("text", .string($0.text))]) })),
+            ("incomplete", .bool(d.isIncomplete)),
+        ])
+    }
+}

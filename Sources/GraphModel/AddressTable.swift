@@ -1,0 +1,75 @@
+/// Address to node lookup in O(1): an open-addressing hash table of node indices, keyed by
+/// the address column it is built over.
+///
+/// Slots hold only a node index (4 bytes); the key is read back from the address column,
+/// so the table costs 8 bytes or less per object at a load factor of at most one half.
+/// Probing is linear. Addresses are slot pointers (multiples of 8 with clustered high bits),
+/// so they are mixed with a Fibonacci multiply before the top bits pick the slot.
+struct AddressTable: Sendable {
+    private var slots: [UInt32]
+    private let shift: UInt64
+
+    /// Builds the table; returns it and the indices of nodes whose address was taken by an
+    /// earlier node (those nodes cannot be found by address).
+    ///
+    /// - Complexity: O(n) expected.
+    static func build(_ addresses: [UInt64]) -> (table: AddressTable, duplicates: [Int]) {
+        var bits = 4
+        while (1 << bits) < addresses.count * 2 { bits += 1 }
+        var table = AddressTable(slots: [UInt32](repeating: .max, count: 1 << bits), shift: UInt64(64 - bits))
+        var duplicates: [Int] = []
+        addresses.withUnsafeBufferPointer { keys in
+            table.slots.withUnsafeMutableBufferPointer { slots in
+                let mask = slots.count - 1
+                for (i, key) in keys.enumerated() {
+                    var s = AddressTable.slot(key, table.shift)
+                    while true {
+                        let found = slots[s]
+                        if found == .max {
+                            slots[s] = UInt32(i)
+                            break
+                        }
+                        if keys[Int(found)] == key {
+                            duplicates.append(i)
+                            break
+                        }
+                        s = (s + 1) & mask
+                    }
+                }
+            }
+        }
+        return (table, duplicates)
+    }
+
+    private init(slots: [UInt32], shift: UInt64) {
+        self.slots = slots
+        self.shift = shift
+    }
+
+    @inline(__always)
+    private static func slot(_ address: UInt64, _ shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (address &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
+
+    /// The node at `address`, or `UInt32.max`.
+    @inline(__always)
+    func lookup(_ address: UInt64, in keys: UnsafeBufferPointer<UInt64>,
+                slots: UnsafeBufferPointer<UInt32>) -> UInt32 {
+        let mask = slots.count - 1
+        var s = AddressTable.slot(address, shift)
+        while true {
+            let found = slots[s]
+            if found == .max || keys[Int(found)] == address { return found }
+            s = (s + 1) & mask
+        }
+    }
+
+    /// Runs `body` with a lookup function that reads the table without copying it.
+    func withLookup<R>(_ keys: [UInt64], _ body: ((UInt64) -> UInt32) throws -> R) rethrows -> R {
+        try keys.withUnsafeBufferPointer { k in
+            try slots.withUnsafeBufferPointer { s in
+                try body { lookup($0, in: k, slots: s) }
+            }
+        }
+    }
+}

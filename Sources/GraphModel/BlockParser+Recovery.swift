@@ -1,0 +1,92 @@
+/// Reading what is certain from a record Ruby wrote as invalid JSON.
+///
+/// Ruby writes object fields in a fixed order: `address`, `type`, …, `references`, then the
+/// allocation fields `file`, `line`, `method`, `generation`, `memsize`, `flags`. It never
+/// escapes `file`, and Ruby 3.1 mangles non-ASCII `method` names. When the strict scan fails
+/// inside one of those two, everything before it (address, type, class, references) was
+/// read intact, and the fields after it are found from the end of the line, where the last
+/// occurrence of `"memsize":` is the real one whatever the broken text holds.
+extension BlockParser {
+    mutating func recover(_ f: inout RecordFields, _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
+        guard let type = f.type, type.isHeapObject, f.address != nil else { return false }
+        let tail: UnsafePointer<UInt8>
+        switch f.currentKey {
+        case .method:
+            // Safe because readValue sets methodKeyStart before reading the method's value.
+            tail = f.methodKeyStart!
+            f.method = nil
+            f.unreadableMethod = true
+        case .file:
+            // Safe because readValue sets fileValueStart before reading the file's value.
+            let fileStart = f.fileValueStart!
+            tail = fileStart
+            f.file = nil
+            f.method = nil
+            f.line = nil
+            let lineKey: StaticString = "\", \"line\":"
+            let found = Self.occurrences(of: lineKey, in: fileStart, end, limit: 2)
+            if found.count == 1 {
+                let at = found[0]
+                f.file = UnsafeBufferPointer(start: fileStart, count: at - fileStart)
+                var c = Cursor(at + lineKey.utf8CodeUnitCount, end)
+                if let n = c.integer(), !n.negative, n.magnitude < UInt64(UInt32.max) { f.line = UInt32(n.magnitude) }
+                c.skipSpace()
+                if c.consume(UInt8(ascii: ",")) {
+                    c.skipSpace()
+                    if c.literal("\"method\":"), let (body, _) = c.string() {
+                        f.method = body
+                    } else {
+                        f.unreadableMethod = true
+                    }
+                }
+            } else {
+                f.unreadableFile = true
+                f.unreadableMethod = true
+            }
+        default:
+            return false
+        }
+        f.generation = .max
+        f.memsize = 0
+        if let at = Self.lastOccurrence(of: "\"generation\":", in: tail, end) {
+            var c = Cursor(at + 13, end)
+            if let n = c.integer(), !n.negative, n.magnitude < UInt64(UInt32.max) { f.generation = UInt32(n.magnitude) }
+        }
+        if let at = Self.lastOccurrence(of: "\"memsize\":", in: tail, end) {
+            var c = Cursor(at + 10, end)
+            if let n = c.integer(), !n.negative { f.memsize = n.magnitude }
+        }
+        return true
+    }
+
+    /// Where `needle` occurs in `start..<end`, up to `limit` places.
+    static func occurrences(of needle: StaticString, in start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>,
+                            limit: Int) -> [UnsafePointer<UInt8>] {
+        let n = needle.utf8CodeUnitCount
+        var found: [UnsafePointer<UInt8>] = []
+        var p = start
+        while end - p >= n, found.count < limit {
+            if memcmp(p, needle.utf8Start, n) == 0 { found.append(p) }
+            p += 1
+        }
+        return found
+    }
+
+    static func lastOccurrence(of needle: StaticString, in start: UnsafePointer<UInt8>,
+                               _ end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+        let n = needle.utf8CodeUnitCount
+        guard end - start >= n else { return nil }
+        var p = end - n
+        while p >= start {
+            if memcmp(p, needle.utf8Start, n) == 0 { return p }
+            p -= 1
+        }
+        return nil
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,346 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The fields of one record, as read so far.
+struct RecordFields {
+    var address: UInt64? = nil
+    var type: ObjectType? = nil
+    var typeName: UnsafeBufferPointer<UInt8>? = nil
+    var classAddress: UInt64 = 0
+    var memsize: UInt64 = 0
+    var bytesize: UInt64 = 0
+    var generation: UInt32 = .max
+    var file: UnsafeBufferPointer<UInt8>? = nil
+    var line: UInt32? = nil
+    var method: UnsafeBufferPointer<UInt8>? = nil
+    var unreadableMethod = false
+    var unreadableFile = false
+    var value: UnsafeBufferPointer<UInt8>? = nil
+    var name: UnsafeBufferPointer<UInt8>? = nil
+    var realClassName: UnsafeBufferPointer<UInt8>? = nil
+    var detailString: UnsafeBufferPointer<UInt8>? = nil
+    var root: UnsafeBufferPointer<UInt8>? = nil
+    var number: UInt32 = 0
+    var flags: ObjectFlags = []
+    var sawReferences = false
+    /// The field being read when a problem was found.
+    var currentKey: RecordKey = .other
+    /// Where the value of `file` starts (after its opening quote), for recovery.
+    var fileValueStart: UnsafePointer<UInt8>? = nil
+    var methodKeyStart: UnsafePointer<UInt8>? = nil
+    /// A value that was out of range and was clamped.
+    var note: String? = nil
+}
+
+/// Parses the records of one block of dump text into a ``ParsedBlock``.
+///
+/// A record is a physical line that starts with `{`, plus any following lines that do not
+/// (Ruby writes a raw newline when a file name holds one). Each record is read by a strict
+/// JSON scanner; when that fails in a field Ruby is known to write unescaped (`file`,
+/// `method`), the record is recovered from what is certain, and otherwise it is skipped.
+/// Both are reported with their line number.
+///
+/// - Complexity: O(n) in the block's bytes: each byte is looked at a bounded number of times.
+struct BlockParser {
+    var out: ParsedBlock
+    private let endsDump: Bool
+
+    private init(expectedBytes: Int, endsDump: Bool) {
+        self.out = ParsedBlock(expectedBytes: expectedBytes)
+        self.endsDump = endsDump
+    }
+
+    /// Parses `bytes`, which start at a record's first byte and end after a newline (or at the
+    /// end of the dump, when `endsDump`).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, endsDump: Bool) -> ParsedBlock {
+        var parser = BlockParser(expectedBytes: bytes.count, endsDump: endsDump)
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return parser.out }
+        parser.parseRecords(base, base + bytes.count)
+        return parser.out
+    }
+
+    private mutating func parseRecords(_ base: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
+        var p = base
+        var line = 1
+        while p < end {
+            let start = p
+            var lineEnd = BlockParser.newline(from: p, to: end)
+            var span = 1
+            // Lines that do not start with `{` continue the record (a raw newline in a name).
+            while lineEnd < end, lineEnd + 1 < end, lineEnd[1] != UInt8(ascii: "{") {
+                lineEnd = BlockParser.newline(from: lineEnd + 1, to: end)
+                span += 1
+            }
+            let terminated = lineEnd < end
+            if !BlockParser.isBlank(start, lineEnd) {
+                parseRecord(start, lineEnd, line: line, span: span, terminated: terminated)
+            }
+            line += span
+            p = terminated ? lineEnd + 1 : end
+        }
+        out.lineCount = line - 1 + (end > base && end[-1] != UInt8(ascii: "\n") ? 1 : 0)
+    }
+
+    @inline(__always)
+    private static func newline(from p: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
+        guard let found = memchr(p, 0x0A, end - p) else { return end }
+        return UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    private static func isBlank(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
+        var q = p
+        while q < end {
+            let b = q.pointee
+            guard b == 0x20 || b == 0x0D || b == 0x09 || b == 0x0A else { return false }
+            q += 1
+        }
+        return true
+    }
+
+    // MARK: - One record
+
+    private mutating func parseRecord(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>,
+                                      line: Int, span: Int, terminated: Bool) {
+        out.counts.records += 1
+        let referenceStart = out.references.count
+        var c = Cursor(start, end)
+        var f = RecordFields()
+        let ok = readFields(&c, &f)
+        if ok {
+            if !terminated && endsDump {
+                // Ruby ends every record with a newline: the dump was cut off here, perhaps
+                // exactly at a record's end.
+                out.report(LineIssue(line: line, lineSpan: span,
+                                     reason: "the dump ends without a final newline: it was probably cut off while being written",
+                                     recovered: true))
+            }
+            if let note = f.note {
+                f.flags.insert(.recovered)
+                out.report(LineIssue(line: line, lineSpan: span, reason: note, recovered: true))
+            }
+            store(f, referenceStart: referenceStart, line: line, span: span)
+            return
+        }
+        let problem = c.problem ?? .expected("a JSON object")
+        let column = (c.problemAt ?? c.p) - start + 1
+        let cutOff = !terminated && endsDump
+        if !cutOff, recover(&f, start, end) {
+            f.flags.insert(.recovered)
+            let what = f.currentKey == .method
+                ? "Ruby 3.1 writes non-ASCII method names with stray bytes"
+                : "Ruby writes file names unescaped"
+            out.report(LineIssue(line: line, lineSpan: span,
+                                 reason: "invalid JSON in \"\(f.currentKey.name)\" at column \(column) (\(what)): \(problem.text); address, type and references read, \(f.unreadableFile ? "file and method" : f.unreadableMethod ? "method" : "nothing") lost",
+                                 recovered: true))
+            store(f, referenceStart: referenceStart, line: line, span: span)
+            return
+        }
+        out.references.removeSubrange(referenceStart...)
+        let reason: String
+        if cutOff {
+            reason = "the dump ends in the middle of this record: it was cut off (the process may have died while dumping)"
+        } else if f.currentKey != .other {
+            reason = "invalid JSON in \"\(f.currentKey.name)\" at column \(column): \(problem.text); record skipped"
+        } else {
+            reason = "invalid JSON at column \(column): \(problem.text); record skipped"
+        }
+        out.report(LineIssue(line: line, lineSpan: span, reason: reason, recovered: false))
+    }
+
+    /// Reads the fields of one record with a strict JSON scanner. Returns false at the first
+    /// problem, with `c.problem` saying what it was and `f.currentKey` where.
+    private mutating func readFields(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
+        c.skipSpace()
+        guard c.consume(UInt8(ascii: "{")) else {
+            c.fail(.expected("a record starting with '{'"))
+            return false
+        }
+        c.skipSpace()
+        if c.consume(UInt8(ascii: "}")) {
+            c.fail(.expected("a \"type\" field"))
+            return false
+        }
+        while true {
+            c.skipSpace()
+            let keyStart = c.p
+            guard let (key, _) = c.string() else { return false }
+            c.skipSpace()
+            guard c.consume(UInt8(ascii: ":")) else {
+                c.fail(.expected("':' after a field name"))
+                return false
+            }
+            c.skipSpace()
+            let k = RecordKey.match(key)
+            f.currentKey = k
+            guard readValue(k, keyStart: keyStart, &c, &f) else { return false }
+            c.skipSpace()
+            if c.consume(UInt8(ascii: ",")) { continue }
+            if c.consume(UInt8(ascii: "}")) { break }
+            c.fail(.expected("',' or '}' after a field"))
+            return false
+        }
+        c.skipSpace()
+        guard c.p == c.end else {
+            f.currentKey = .other
+            c.fail(.trailingBytes)
+            return false
+        }
+        guard f.type != nil else {
+            f.currentKey = .other
+            c.fail(.expected("a \"type\" field"))
+            return false
+        }
+        return true
+    }
+
+    @inline(__always)
+    private mutating func readValue(_ k: RecordKey, keyStart: UnsafePointer<UInt8>,
+                                    _ c: inout Cursor, _ f: inout RecordFields) -> Bool {
+        switch k {
+        case .address:
+            guard let (body, _) = c.string() else { return false }
+            guard let a = Cursor.address(body) else { c.fail(.badAddress); return false }
+            f.address = a
+        case .type:
+            guard let (body, _) = c.string() else { return false }
+            f.type = ObjectType.named(body) ?? .unknown
+            f.typeName = body
+        case .class:
+            guard let (body, _) = c.string() else { return false }
+            guard let a = Cursor.address(body) else { c.fail(.badAddress); return false }
+            f.classAddress = a
+        case .references:
+            return readReferences(&c, &f)
+        case .root:
+            guard let (body, _) = c.string() else { return false }
+            f.root = body
+        case .file:
+            f.fileValueStart = c.p + 1
+            guard let (body, _) = c.string() else { return false }
+            f.file = body
+        case .line:
+            guard let n = c.integer() else { return false }
+            f.line = clamp32(n, "line", &f)
+        case .method:
+            f.methodKeyStart = keyStart
+            guard let (body, _) = c.string() else { return false }
+            f.method = body
+        case .generation:
+            guard let n = c.integer() else { return false }
+            f.generation = min(clamp32(n, "generation", &f), .max - 1)
+        case .memsize:
+            guard let n = c.integer() else { return false }
+            f.memsize = clamp64(n, "memsize", &f)
+        case .bytesize:
+            guard let n = c.integer() else { return false }
+            f.bytesize = clamp64(n, "bytesize", &f)
+        case .value:
+            // FLOAT values are strings too; a value of another JSON type is skipped.
+            if c.p < c.end, c.p.pointee == UInt8(ascii: "\"") {
+                guard let (body, _) = c.string() else { return false }
+                f.value = body
+            } else {
+                return c.skipValue()
+            }
+        case .name:
+            guard let (body, _) = c.string() else { return false }
+            f.name = body
+        case .realClassName:
+            guard let (body, _) = c.string() else { return false }
+            f.realClassName = body
+        case .struct, .imemoType:
+            guard let (body, _) = c.string() else { return false }
+            f.detailString = body
+        case .size, .length, .ivars:
+            guard let n = c.integer() else { return false }
+            f.number = clamp32(n, k.name, &f)
+        case .frozen, .shared, .fstring, .singleton:
+            guard let yes = c.boolean() else { return false }
+            if yes {
+                switch k {
+                case .frozen: f.flags.insert(.frozen)
+                case .shared: f.flags.insert(.shared)
+                case .fstring: f.flags.insert(.fstring)
+                default: f.flags.insert(.singleton)
+                }
+            }
+        case .flags:
+            return readGCFlags(&c, &f)
+        case .other:
+            return c.skipValue()
+        }
+        return true
+    }
+
+    /// `"references":["0x…", …]`: appended to the block's reference column as addresses.
+    private mutating func readReferences(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
+        f.sawReferences = true
+        guard c.consume(UInt8(ascii: "[")) else {
+            c.fail(.expected("'[' to open the references"))
+            return false
+        }
+        c.skipSpace()
+        if c.consume(UInt8(ascii: "]")) { return true }
+        while true {
+            c.skipSpace()
+            guard let (body, _) = c.string() else { return false }
+            guard let a = Cursor.address(body) else { c.fail(.badAddress); return false }
+            out.references.append(a)
+            c.skipSpace()
+            if c.consume(UInt8(ascii: ",")) { continue }
+            if c.consume(UInt8(ascii: "]")) { return true }
+            c.fail(.expected("',' or ']' in the references"))
+            return false
+        }
+    }
+
+    /// `"flags":{"old":true, …}`: keeps `old`; any other key and any value is accepted (the
+    /// MMTk GC writes integers there).
+    private mutating func readGCFlags(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
+        guard c.p < c.end, c.p.pointee == UInt8(ascii: "{") else { return c.skipValue() }
+        c.p += 1
+        c.skipSpace()
+        if c.consume(UInt8(ascii: "}")) { return true }
+        while true {
+            c.skipSpace()
+            guard let (key, _) = c.string() else { return false }
+            c.skipSpace()
+            guard c.consume(UInt8(ascii: ":")) else { c.fail(.expected("':' in flags")); return false }
+            c.skipSpace()
+            if key.count == 3, key[0] == UInt8(ascii: "o"), key[1] == UInt8(ascii: "l"), key[2] == UInt8(ascii: "d"),
+               c.literal("true") {
+                f.flags.insert(.old)
+            } else {
+                guard c.skipValue() else { return false }
+            }
+            c.skipSpace()
+            if c.consume(UInt8(ascii: ",")) { continue }
+            if c.consume(UInt8(ascii: "}")) { return true }
+            c.fail(.expected("',' or '}' in flags"))
+            return false
+        }
+    }
+
+    private func clamp64(_ n: (magnitude: UInt64, negative: Bool, overflow: Bool), _ field: String,
+                         _ f: inout RecordFields) -> UInt64 {
+        if n.negative && n.magnitude != 0 {
+            f.note = f.note ?? "\"\(field)\" is negative (-\(n.magnitude)); read as 0"
+            return 0
+        }
+        if n.overflow { f.note = f.note ?? "\"\(field)\" does not fit in 64 bits; read as \(UInt64.max)" }
+        return n.magnitude
+    }
+
+    private func clamp32(_ n: (magnitude: UInt64, negative: Bool, overflow: Bool), _ field: String,
+                         _ f: inout RecordFields) -> UInt32 {
+        let v = clamp64(n, field, &f)
+        if v > UInt32.max - 1 {
+            f.note = f.note ?? "\"\(field)\" is \(n.overflow ? "beyond 64 bits" : String(v)), out of range; read as \(UInt32.max - 1)"
+            return UInt32.max - 1
+        }
+        return UInt32(v)
+    }
+}

@@ -1,0 +1,231 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a record could not be read as JSON, in words for the user.
+enum SyntaxProblem: Equatable {
+    case expected(String)
+    case unterminatedString
+    case controlByte(UInt8)
+    case badEscape(UInt8)
+    case badAddress
+    case trailingBytes
+    case notAnInteger
+
+    var text: String {
+        switch self {
+        case let .expected(what): return "expected \(what)"
+        case .unterminatedString: return "a string is not closed before the end of the line"
+        case let .controlByte(b): return "a raw control byte 0x\(String(b, radix: 16, uppercase: true)) inside a string"
+        case let .badEscape(b): return "an invalid escape \\\(b >= 0x20 && b < 0x7f ? String(UnicodeScalar(b)) : "0x" + String(b, radix: 16))"
+        case .badAddress: return "an address that is not a hexadecimal number of at most 64 bits"
+        case .trailingBytes: return "bytes after the end of the JSON object"
+        case .notAnInteger: return "a number that is not an integer"
+        }
+    }
+}
+
+/// A position in one record's bytes, with the JSON scanning steps the record parser needs.
+///
+/// Every step either advances past what it read or sets `problem` and returns `nil`/`false`;
+/// nothing here allocates. Bytes are matched as `UInt8` values, never decoded.
+struct Cursor {
+    var p: UnsafePointer<UInt8>
+    let end: UnsafePointer<UInt8>
+    var problem: SyntaxProblem? = nil
+    var problemAt: UnsafePointer<UInt8>? = nil
+
+    init(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
+        self.p = start
+        self.end = end
+    }
+
+    @inline(__always) mutating func fail(_ problem: SyntaxProblem) {
+        if self.problem == nil {
+            self.problem = problem
+            self.problemAt = p
+        }
+    }
+
+    @inline(__always) mutating func skipSpace() {
+        while p < end {
+            let b = p.pointee
+            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+            p += 1
+        }
+    }
+
+    @inline(__always) mutating func consume(_ byte: UInt8) -> Bool {
+        if p < end, p.pointee == byte {
+            p += 1
+            return true
+        }
+        return false
+    }
+
+    /// Reads a JSON string; returns its body (between the quotes) and whether it holds escapes.
+    @inline(__always)
+    mutating func string() -> (body: UnsafeBufferPointer<UInt8>, escaped: Bool)? {
+        guard consume(UInt8(ascii: "\"")) else {
+            fail(.expected("a string"))
+            return nil
+        }
+        let start = p
+        var escaped = false
+        while p < end {
+            let b = p.pointee
+            if b == UInt8(ascii: "\"") {
+                let body = UnsafeBufferPointer(start: start, count: p - start)
+                p += 1
+                return (body, escaped)
+            }
+            if b == UInt8(ascii: "\\") {
+                escaped = true
+                guard p + 1 < end else { break }
+                switch p[1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    p += 2
+                case UInt8(ascii: "u"):
+                    guard p + 6 <= end, (2 ..< 6).allSatisfy({ Cursor.isHex(p[$0]) }) else {
+                        p += 1
+                        fail(.badEscape(UInt8(ascii: "u")))
+                        return nil
+                    }
+                    p += 6
+                default:
+                    p += 1
+                    fail(.badEscape(p.pointee))
+                    return nil
+                }
+                continue
+            }
+            if b < 0x20 {
+                fail(.controlByte(b))
+                return nil
+            }
+            p += 1
+        }
+        fail(.unterminatedString)
+        return nil
+    }
+
+    /// Reads a JSON integer. Out-of-range values are reported, not fatal: `overflow` is set
+    /// and the value saturates.
+    @inline(__always)
+    mutating func integer() -> (magnitude: UInt64, negative: Bool, overflow: Bool)? {
+        let negative = consume(UInt8(ascii: "-"))
+        guard p < end, Cursor.isDigit(p.pointee) else {
+            fail(.expected("a number"))
+            return nil
+        }
+        var value: UInt64 = 0
+        var overflow = false
+        while p < end, Cursor.isDigit(p.pointee) {
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(p.pointee &- UInt8(ascii: "0")))
+            if o1 || o2 { overflow = true; value = .max } else { value = sum }
+            p += 1
+        }
+        if p < end, p.pointee == UInt8(ascii: ".") || p.pointee == UInt8(ascii: "e") || p.pointee == UInt8(ascii: "E") {
+            fail(.notAnInteger)
+            return nil
+        }
+        return (value, negative, overflow)
+    }
+
+    /// Reads `true` or `false`.
+    mutating func boolean() -> Bool? {
+        if literal("true") { return true }
+        if literal("false") { return false }
+        fail(.expected("true or false"))
+        return nil
+    }
+
+    @inline(__always)
+    mutating func literal(_ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard end - p >= n, memcmp(p, word.utf8Start, n) == 0 else { return false }
+        p += n
+        return true
+    }
+
+    /// Skips one JSON value of any kind, nested arrays and objects included, without recursion.
+    mutating func skipValue() -> Bool {
+        guard p < end else {
+            fail(.expected("a value"))
+            return false
+        }
+        switch p.pointee {
+        case UInt8(ascii: "\""):
+            return string() != nil
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var depth = 0
+            while p < end {
+                let b = p.pointee
+                if b == UInt8(ascii: "\"") {
+                    guard string() != nil else { return false }
+                    continue
+                }
+                if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                    depth += 1
+                } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                    depth -= 1
+                    if depth == 0 {
+                        p += 1
+                        return true
+                    }
+                }
+                p += 1
+            }
+            fail(.expected("the end of a nested value"))
+            return false
+        case UInt8(ascii: "t"), UInt8(ascii: "f"):
+            return boolean() != nil
+        case UInt8(ascii: "n"):
+            if literal("null") { return true }
+            fail(.expected("a value"))
+            return false
+        default:
+            let start = p
+            while p < end, Cursor.isNumberByte(p.pointee) { p += 1 }
+            if p == start { fail(.expected("a value")) }
+            return p != start
+        }
+    }
+
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
+    @inline(__always) static func isHex(_ b: UInt8) -> Bool { hexValue(b) != nil }
+    @inline(__always) static func isNumberByte(_ b: UInt8) -> Bool {
+        isDigit(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
+            || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+    }
+
+    @inline(__always) static func hexValue(_ b: UInt8) -> UInt64? {
+        if b &- UInt8(ascii: "0") < 10 { return UInt64(b &- UInt8(ascii: "0")) }
+        let lower = b | 0x20
+        if lower &- UInt8(ascii: "a") < 6 { return UInt64(lower &- UInt8(ascii: "a") + 10) }
+        return nil
+    }
+
+    /// Parses an address in any form Ruby has written: `0x7f…`, zero-padded `0x007f…`, or
+    /// plain hex. Compared by value, so every form of one address is the same integer.
+    @inline(__always)
+    static func address(_ body: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        var i = 0
+        let n = body.count
+        if n >= 2, body[0] == UInt8(ascii: "0"), body[1] | 0x20 == UInt8(ascii: "x") { i = 2 }
+        guard i < n else { return nil }
+        while i < n - 1, body[i] == UInt8(ascii: "0") { i += 1 }
+        guard n - i <= 16 else { return nil }
+        var value: UInt64 = 0
+        while i < n {
+            guard let d = hexValue(body[i]) else { return nil }
+            value = value << 4 | d
+            i += 1
+        }
+        return value
+    }
+}

@@ -1,0 +1,134 @@
+/// One heap dump as a compact object graph: one node per heap object, in flat columns, with
+/// the references in compressed sparse row form and the ROOT records as the graph's roots.
+///
+/// Node `i`'s references are `edges[edgeStart[i] ..< edgeStart[i + 1]]`. They include the
+/// edge to the object's class (which the dump leaves out of `references`, but which Ruby's
+/// GC marks), drop references to addresses that are not in the dump, and hold each target
+/// once per object.
+public struct HeapGraph: Sendable {
+    // Node columns, all `count` long.
+    public internal(set) var address: [UInt64] = []
+    public internal(set) var type: [ObjectType] = []
+    /// The node of the object's class, or `UInt32.max` (no class, not in the dump, IMEMO).
+    public internal(set) var classIndex: [UInt32] = []
+    public internal(set) var memsize: [UInt64] = []
+    public internal(set) var bytesize: [UInt64] = []
+    /// `GC.count` when the object was allocated, or `UInt32.max` without allocation tracing.
+    public internal(set) var generation: [UInt32] = []
+    public internal(set) var site: [SiteID] = []
+    public internal(set) var flags: [ObjectFlags] = []
+    /// Per type: a value offset, a string ID or a number (see ``detail(of:)``).
+    var detail: [UInt32] = []
+
+    // Edges.
+    public internal(set) var edgeStart: [UInt32] = [0]
+    public internal(set) var edges: [UInt32] = []
+
+    // Roots: root record r's targets are `rootTargets[rootStart[r] ..< rootStart[r + 1]]`.
+    public internal(set) var rootCategory: [StringID] = []
+    public internal(set) var rootStart: [UInt32] = [0]
+    public internal(set) var rootTargets: [UInt32] = []
+
+    public internal(set) var strings = StringTable()
+    public internal(set) var sites: [AllocationSite] = []
+    var values: [UInt8] = []
+    var addressTable: AddressTable? = nil
+
+    /// What the reader noticed: counts, skipped lines, dangling references, truncation.
+    public internal(set) var diagnostics: LoadDiagnostics
+
+    init(source: String) { diagnostics = LoadDiagnostics(source: source) }
+
+    /// The number of objects (nodes).
+    public var count: Int { address.count }
+    public var edgeCount: Int { edges.count }
+    public var indices: Range<Int> { 0 ..< count }
+
+    /// The node of the object at `address`, or `nil` when the dump has no such object.
+    ///
+    /// - Complexity: O(1) expected.
+    public func index(ofAddress address: UInt64) -> ObjectIndex? {
+        guard let table = addressTable else { return nil }
+        let found = table.withLookup(self.address) { $0(address) }
+        return found == .max ? nil : ObjectIndex(rawValue: found)
+    }
+
+    /// The objects `object` references, its class included.
+    @inlinable
+    public func references(of object: ObjectIndex) -> ArraySlice<UInt32> {
+        edges[Int(edgeStart[object.int]) ..< Int(edgeStart[object.int + 1])]
+    }
+
+    /// The number of ROOT records.
+    public var rootRecordCount: Int { rootCategory.count }
+
+    /// The objects root record `r` holds, each once.
+    public func rootTargets(ofRecord r: Int) -> ArraySlice<UInt32> {
+        rootTargets[Int(rootStart[r]) ..< Int(rootStart[r + 1])]
+    }
+
+    /// The node of `object`'s class, if it is in the dump.
+    public func classOf(_ object: ObjectIndex) -> ObjectIndex? {
+        let c = classIndex[object.int]
+        return c == .max ? nil : ObjectIndex(rawValue: c)
+    }
+
+    /// A class's or module's name, as the dump gives it (`name`, else `real_class_name`).
+    public func className(ofClassNode node: ObjectIndex) -> String? {
+        guard type[node.int] == .class || type[node.int] == .module else { return nil }
+        let id = detail[node.int]
+        return id == .max ? nil : strings[StringID(rawValue: id)]
+    }
+
+    /// The name of `object`'s class, or `nil` when it has none the dump can name.
+    public func className(of object: ObjectIndex) -> String? {
+        guard let c = classOf(object) else { return nil }
+        return className(ofClassNode: c) ?? "#<Class:0x\(String(address[c.int], radix: 16))>"
+    }
+
+    /// The start of a STRING's, SYMBOL's or FLOAT's value (at most 48 bytes of it, as the
+    /// dump wrote it), and whether it was longer; `nil` when the dump wrote no value.
+    public func valuePrefix(of object: ObjectIndex) -> (text: String, truncated: Bool)? {
+        guard ObjectDetail.kind(of: type[object.int]) == .valueOffset else { return nil }
+        let offset = Int(detail[object.int])
+        guard offset != Int(UInt32.max) else { return nil }
+        let header = values[offset]
+        let length = Int(header & 0x7F)
+        return (JSONText.decode(values[offset + 1 ..< offset + 1 + length]), header & 0x80 != 0)
+    }
+
+    /// A HASH's size, an ARRAY's length, an OBJECT's ivar count; `nil` for other types.
+    public func elementCount(of object: ObjectIndex) -> UInt32? {
+        switch type[object.int] {
+        case .hash, .array, .object: return detail[object.int]
+        default: return nil
+        }
+    }
+
+    /// A DATA object's struct name or an IMEMO's kind.
+    public func kindName(of object: ObjectIndex) -> String? {
+        switch type[object.int] {
+        case .data, .imemo:
+            let id = detail[object.int]
+            return id == .max ? nil : strings[StringID(rawValue: id)]
+        default: return nil
+        }
+    }
+
+    /// Where `object` was allocated, if the dump traced it.
+    public func allocationSite(of object: ObjectIndex) -> AllocationSite? {
+        let s = site[object.int]
+        return s.isNone ? nil : sites[Int(s.rawValue)]
+    }
+
+    /// `file:line` of a site, for display.
+    public func describe(_ site: AllocationSite) -> String {
+        let file = site.file.isNone ? "(no file)" : strings[site.file]
+        return site.line == 0 ? file : "\(file):\(site.line)"
+    }
+
+    /// The allocating method of a site, for display.
+    public func methodName(_ site: AllocationSite) -> String? {
+        site.method.isNone ? nil : strings[site.method]
+    }
+}

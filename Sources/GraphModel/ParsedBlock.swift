@@ -1,0 +1,102 @@
+/// What one block of a dump parses into, before it joins the graph: the block's objects in
+/// columns, their references still as addresses, and strings interned in a table of the
+/// block's own (so that blocks parse in parallel without sharing anything).
+struct ParsedBlock {
+    var address: [UInt64] = []
+    var type: [ObjectType] = []
+    /// The `class` field as an address; 0 where there is none (or the type's class is not a class).
+    var classAddress: [UInt64] = []
+    var memsize: [UInt64] = []
+    var bytesize: [UInt64] = []
+    var generation: [UInt32] = []
+    /// Index into `sites`, or `UInt32.max`.
+    var site: [UInt32] = []
+    /// Per-type detail (see ``ObjectDetail``); string IDs and value offsets are the block's own.
+    var detail: [UInt32] = []
+    var flags: [ObjectFlags] = []
+    /// Object i's references are `references[referenceEnd[i-1] ..< referenceEnd[i]]`.
+    var referenceEnd: [UInt32] = []
+    var references: [UInt64] = []
+    /// String value prefixes: a length byte, then up to ``ParsedBlock/valuePrefixLimit`` bytes.
+    var values: [UInt8] = []
+
+    var strings = StringTable()
+    var sites: [AllocationSite] = []
+    var siteIndex: [AllocationSite: UInt32] = [:]
+
+    /// ROOT records: category and the end of its targets in `rootTargets`.
+    var rootCategory: [StringID] = []
+    var rootEnd: [UInt32] = []
+    var rootTargets: [UInt64] = []
+
+    var counts = LoadCounts()
+    /// Physical lines in this block.
+    var lineCount = 0
+    /// Problems, with line numbers counted from the block's first line (1-based).
+    var issues: [LineIssue] = []
+
+    /// The bytes of a string value kept per object: enough to recognise it in a report.
+    static let valuePrefixLimit = 48
+
+    init(expectedBytes: Int) {
+        let objects = expectedBytes / 200
+        address.reserveCapacity(objects)
+        type.reserveCapacity(objects)
+        classAddress.reserveCapacity(objects)
+        memsize.reserveCapacity(objects)
+        bytesize.reserveCapacity(objects)
+        generation.reserveCapacity(objects)
+        site.reserveCapacity(objects)
+        detail.reserveCapacity(objects)
+        flags.reserveCapacity(objects)
+        referenceEnd.reserveCapacity(objects)
+        references.reserveCapacity(objects * 2)
+    }
+
+    mutating func internSite(_ site: AllocationSite) -> UInt32 {
+        if let found = siteIndex[site] { return found }
+        let id = UInt32(sites.count)
+        sites.append(site)
+        siteIndex[site] = id
+        return id
+    }
+
+    mutating func report(_ issue: LineIssue) {
+        if issue.recovered { counts.recoveredLines += 1 } else { counts.skippedLines += 1 }
+        if issues.count < LoadDiagnostics.keptIssueLimit { issues.append(issue) }
+    }
+}
+
+/// Facts about one object that are not columns of their own.
+public struct ObjectFlags: OptionSet, Sendable, Hashable {
+    public var rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public static let frozen = ObjectFlags(rawValue: 1 << 0)
+    /// A STRING or ARRAY that shares its buffer with another.
+    public static let shared = ObjectFlags(rawValue: 1 << 1)
+    /// A singleton class.
+    public static let singleton = ObjectFlags(rawValue: 1 << 2)
+    /// The GC had promoted it to the old generation when the dump was written.
+    public static let old = ObjectFlags(rawValue: 1 << 3)
+    public static let fstring = ObjectFlags(rawValue: 1 << 4)
+    /// The line was not valid JSON and was recovered: some fields may be missing.
+    public static let recovered = ObjectFlags(rawValue: 1 << 5)
+}
+
+/// What the `detail` column holds for each type.
+enum ObjectDetail {
+    /// STRING, SYMBOL, FLOAT: an offset into the value prefixes, or `UInt32.max`.
+    case valueOffset
+    /// CLASS and MODULE (name), DATA (struct name), IMEMO (imemo type): a string ID.
+    case string
+    /// HASH (size), ARRAY (length), OBJECT (ivars), STRUCT: a number.
+    case number
+
+    static func kind(of type: ObjectType) -> ObjectDetail {
+        switch type {
+        case .string, .symbol, .float: return .valueOffset
+        case .class, .module, .data, .imemo: return .string
+        default: return .number
+        }
+    }
+}

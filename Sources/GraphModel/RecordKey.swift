@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The record fields the parser reads. Every other field is skipped.
+enum RecordKey: UInt8 {
+    case other
+    case address, type, `class`, references, root, file, line, method, generation, memsize
+    case bytesize, value, name, realClassName, size, length, ivars, `struct`, imemoType
+    case frozen, shared, fstring, singleton, flags
+
+    /// The field's name, as the dump spells it.
+    var name: String {
+        switch self {
+        case .other: return "?"
+        case .realClassName: return "real_class_name"
+        case .imemoType: return "imemo_type"
+        default: return "\(self)"
+        }
+    }
+
+    /// Matches a key by its length, then its bytes.
+    @inline(__always)
+    static func match(_ key: UnsafeBufferPointer<UInt8>) -> RecordKey {
+        guard let p = key.baseAddress else { return .other }
+        @inline(__always) func eq(_ s: StaticString) -> Bool { memcmp(p, s.utf8Start, s.utf8CodeUnitCount) == 0 }
+        switch key.count {
+        case 4:
+            if eq("type") { return .type }
+            if eq("file") { return .file }
+            if eq("line") { return .line }
+            if eq("name") { return .name }
+            if eq("size") { return .size }
+            if eq("root") { return .root }
+        case 5:
+            if eq("class") { return .class }
+            if eq("value") { return .value }
+            if eq("flags") { return .flags }
+            if eq("ivars") { return .ivars }
+        case 6:
+            if eq("method") { return .method }
+            if eq("length") { return .length }
+            if eq("struct") { return .struct }
+            if eq("frozen") { return .frozen }
+            if eq("shared") { return .shared }
+        case 7:
+            if eq("address") { return .address }
+            if eq("memsize") { return .memsize }
+            if eq("fstring") { return .fstring }
+        case 8:
+            if eq("bytesize") { return .bytesize }
+        case 9:
+            if eq("singleton") { return .singleton }
+        case 10:
+            if eq("references") { return .references }
+            if eq("generation") { return .generation }
+            if eq("imemo_type") { return .imemoType }
+        case 15:
+            if eq("real_class_name") { return .realClassName }
+        default:
+            break
+        }
+        return .other
+    }
+}
