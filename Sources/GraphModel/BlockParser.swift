@@ -48,18 +48,28 @@ struct BlockParser {
     var out: ParsedBlock
     private let endsDump: Bool
 
-    private init(expectedBytes: Int, endsDump: Bool) {
-        self.out = ParsedBlock(expectedBytes: expectedBytes)
+    private init(into block: ParsedBlock, endsDump: Bool) {
+        self.out = block
         self.endsDump = endsDump
     }
 
     /// Parses `bytes`, which start at a record's first byte and end after a newline (or at the
-    /// end of the dump, when `endsDump`).
+    /// end of the dump, when `endsDump`), into `block` (emptied first; its capacity is reused).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, endsDump: Bool, into block: inout ParsedBlock) {
+        block.reset()
+        var parser = BlockParser(into: block, endsDump: endsDump)
+        block = ParsedBlock(expectedBytes: 0)  // hand the storage to the parser, uniquely
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            parser.parseRecords(base, base + bytes.count)
+        }
+        block = parser.out
+    }
+
+    /// Parses `bytes` into a new block.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, endsDump: Bool) -> ParsedBlock {
-        var parser = BlockParser(expectedBytes: bytes.count, endsDump: endsDump)
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return parser.out }
-        parser.parseRecords(base, base + bytes.count)
-        return parser.out
+        var block = ParsedBlock(expectedBytes: bytes.count)
+        parse(bytes, endsDump: endsDump, into: &block)
+        return block
     }
 
     private mutating func parseRecords(_ base: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
@@ -223,20 +233,20 @@ struct BlockParser {
             f.file = body
         case .line:
             guard let n = c.integer() else { return false }
-            f.line = clamp32(n, "line", &f)
+            f.line = clamp32(n, .line, &f)
         case .method:
             f.methodKeyStart = keyStart
             guard let (body, _) = c.string() else { return false }
             f.method = body
         case .generation:
             guard let n = c.integer() else { return false }
-            f.generation = min(clamp32(n, "generation", &f), .max - 1)
+            f.generation = min(clamp32(n, .generation, &f), .max - 1)
         case .memsize:
             guard let n = c.integer() else { return false }
-            f.memsize = clamp64(n, "memsize", &f)
+            f.memsize = clamp64(n, .memsize, &f)
         case .bytesize:
             guard let n = c.integer() else { return false }
-            f.bytesize = clamp64(n, "bytesize", &f)
+            f.bytesize = clamp64(n, .bytesize, &f)
         case .value:
             // FLOAT values are strings too; a value of another JSON type is skipped.
             if c.p < c.end, c.p.pointee == UInt8(ascii: "\"") {
@@ -256,7 +266,7 @@ struct BlockParser {
             f.detailString = body
         case .size, .length, .ivars:
             guard let n = c.integer() else { return false }
-            f.number = clamp32(n, k.name, &f)
+            f.number = clamp32(n, k, &f)
         case .frozen, .shared, .fstring, .singleton:
             guard let yes = c.boolean() else { return false }
             if yes {
@@ -324,8 +334,10 @@ struct BlockParser {
         }
     }
 
-    private func clamp64(_ n: (magnitude: UInt64, negative: Bool, overflow: Bool), _ field: String,
+    private func clamp64(_ n: (magnitude: UInt64, negative: Bool, overflow: Bool), _ key: RecordKey,
                          _ f: inout RecordFields) -> UInt64 {
+        if !n.negative && !n.overflow { return n.magnitude }
+        let field = key.name
         if n.negative && n.magnitude != 0 {
             f.note = f.note ?? "\"\(field)\" is negative (-\(n.magnitude)); read as 0"
             return 0
@@ -334,10 +346,11 @@ struct BlockParser {
         return n.magnitude
     }
 
-    private func clamp32(_ n: (magnitude: UInt64, negative: Bool, overflow: Bool), _ field: String,
+    private func clamp32(_ n: (magnitude: UInt64, negative: Bool, overflow: Bool), _ key: RecordKey,
                          _ f: inout RecordFields) -> UInt32 {
-        let v = clamp64(n, field, &f)
+        let v = clamp64(n, key, &f)
         if v > UInt32.max - 1 {
+            let field = key.name
             f.note = f.note ?? "\"\(field)\" is \(n.overflow ? "beyond 64 bits" : String(v)), out of range; read as \(UInt32.max - 1)"
             return UInt32.max - 1
         }

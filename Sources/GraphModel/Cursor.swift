@@ -75,6 +75,8 @@ struct Cursor {
         let start = p
         var escaped = false
         while p < end {
+            Cursor.skipPlainBytes(&p, end)
+            guard p < end else { break }
             let b = p.pointee
             if b == UInt8(ascii: "\"") {
                 let body = UnsafeBufferPointer(start: start, count: p - start)
@@ -110,6 +112,27 @@ struct Cursor {
         }
         fail(.unterminatedString)
         return nil
+    }
+
+    /// Advances past bytes that need no attention inside a string (anything but `"`, `\\`
+    /// and control bytes), eight at a time: each test sets the high bit of the bytes that
+    /// match (the "has zero byte" and "has byte less than" tricks from Bit Twiddling Hacks),
+    /// and the lowest set bit is the first byte that needs a look.
+    @inline(__always)
+    static func skipPlainBytes(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while end - p >= 8 {
+            let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+            let quote = w ^ (ones &* 0x22)
+            let backslash = w ^ (ones &* 0x5C)
+            let found = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (w &- ones &* 0x20) & ~w) & highs
+            if found != 0 {
+                p += found.trailingZeroBitCount / 8
+                return
+            }
+            p += 8
+        }
     }
 
     /// Reads a JSON integer. Out-of-range values are reported, not fatal: `overflow` is set

@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -33,81 +34,103 @@ public enum DumpLoader {
     }
 
     /// Reads the dump at `path` (`-` for standard input; gzipped or not).
+    ///
+    /// Two buffers take turns: while the pieces of one batch are parsed on the worker
+    /// threads, this thread reads (and decompresses) the next batch into the other.
     public static func load(_ path: String, options: Options = Options()) throws(DumpError) -> HeapGraph {
+        var clock = PhaseClock()
         let source = try DumpSource(path: path)
         var builder = GraphBuilder(source: path, expectedBytes: source.diskSize.map { source.isCompressed ? $0 * 8 : $0 })
         let workers = max(1, options.workers)
-        var capacity = max(workers * options.pieceSize, 1 << 16)
-        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
-        defer { buffer.deallocate() }
-        var filled = 0
-        var eof = false
-        var started = false
+        var current = ByteBuffer(capacity: max(workers * options.pieceSize, 1 << 16))
+        var next = ByteBuffer(capacity: current.capacity)
+        defer {
+            current.release()
+            next.release()
+        }
+        let blocks = BlockSlots(count: workers)
         var bytesRead: UInt64 = 0
+        var eof = false
+
+        var n = try source.read(into: current.room)
+        current.filled = n
+        eof = current.filled < current.capacity
+        bytesRead += UInt64(n)
+        var start = try checkStart(current, source)
 
         while true {
-            if !eof {
-                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                if filled + n < capacity { eof = true }
-                filled += n
-                bytesRead += UInt64(n)
-            }
-            var start = 0
-            if !started {
-                started = true
-                start = try checkStart(buffer, filled, source)
-            }
-            // Safe because the buffer was allocated with `capacity` bytes and `filled` <= capacity.
-            let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: filled)
+            let bytes = current.bytes
             let cut: Int
             if eof {
-                cut = filled
+                cut = current.filled
             } else if let last = lastRecordStart(bytes, from: start) {
                 cut = last
             } else {
                 // One record is longer than the buffer: make room and read on.
-                let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 16)
-                bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[..<filled]))
-                buffer.deallocate()
-                buffer = bigger
-                capacity *= 2
+                current.grow()
+                next.grow()
+                n = try source.read(into: current.room)
+                current.filled += n
+                bytesRead += UInt64(n)
+                eof = current.filled < current.capacity
                 continue
             }
             let pieces = split(bytes, start, cut, into: workers)
             let endsDump = eof
-            let last = pieces.count - 1
             let shared = ReadOnlyBytes(bytes: bytes)
-            let blocks = parallelMap(count: pieces.count) { k in
-                BlockParser.parse(UnsafeBufferPointer(rebasing: shared.bytes[pieces[k]]), endsDump: endsDump && k == last)
+            let group = DispatchGroup()
+            for k in pieces.indices {
+                let last = k == pieces.count - 1
+                DispatchQueue.global().async(group: group) {
+                    blocks.parse(k, UnsafeBufferPointer(rebasing: shared.bytes[pieces[k]]), endsDump: endsDump && last)
+                }
             }
-            for block in blocks { try builder.append(block) }
+            // Read the next batch while the workers parse this one: the unfinished record at
+            // the end of this batch first, then fresh bytes.
+            if !eof {
+                let rest = current.filled - cut
+                next.filled = 0
+                next.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[cut...]))
+                do {
+                    n = try source.read(into: next.room)
+                } catch {
+                    group.wait()
+                    throw error
+                }
+                next.filled = rest + n
+                bytesRead += UInt64(n)
+                eof = next.filled < next.capacity
+            }
+            group.wait()
+            for k in pieces.indices { try builder.append(blocks[k]) }
             options.progress?(LoadProgress(bytesRead: bytesRead, diskBytesRead: source.diskOffset, diskSize: source.diskSize))
-            if eof { break }
-            // Carry the unfinished record to the front of the buffer.
-            let rest = filled - cut
-            if rest > 0 {
-                memmove(buffer.baseAddress!, buffer.baseAddress! + cut, rest)
-            }
-            filled = rest
+            if endsDump { break }
+            swap(&current, &next)
+            start = 0
         }
+        current.release()
+        next.release()
+        blocks.release()
         if source.endedEarly {
             builder.setTruncation("the gzip stream ends early: the file was cut off while being written or copied")
         }
-        var graph = builder.finish()
+        clock.lap("read and parse")
+        var graph = builder.finish(&clock)
         graph.diagnostics.byteCount = bytesRead
         if let cut = graph.diagnostics.issues.first(where: { $0.reason.hasPrefix("the dump ends") }),
            graph.diagnostics.truncation == nil {
             graph.diagnostics.truncation = "line \(cut.line): \(cut.reason)"
         }
         try check(graph, options: options)
+        clock.lap("check")
         return graph
     }
 
     /// Validates the first bytes; returns where the records start (after a UTF-8 BOM).
-    private static func checkStart(_ buffer: UnsafeMutableRawBufferPointer, _ filled: Int,
-                                   _ source: DumpSource) throws(DumpError) -> Int {
+    private static func checkStart(_ buffer: ByteBuffer, _ source: DumpSource) throws(DumpError) -> Int {
+        let filled = buffer.filled
         guard filled > 0 else { throw .empty(source: source.name) }
-        let b = UnsafeRawBufferPointer(rebasing: buffer[..<filled])
+        let b = UnsafeRawBufferPointer(buffer.bytes)
         if filled >= 2, b[0] == 0x1F, b[1] == 0x8B { throw .gzippedTwice(source: source.name) }
         var i = 0
         if filled >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
@@ -180,6 +203,82 @@ public enum DumpLoader {
 extension String {
     func leftPadded(to width: Int, with pad: Character = "0") -> String {
         count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}
+
+/// A growable byte buffer for one batch of dump text.
+struct ByteBuffer {
+    private(set) var base: UnsafeMutableRawPointer
+    private(set) var capacity: Int
+    var filled = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(byteCount: capacity, alignment: 16)
+    }
+
+    /// The bytes read so far.
+    var bytes: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: filled)
+    }
+
+    /// The room after them.
+    var room: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: base + filled, count: capacity - filled)
+    }
+
+    mutating func append(_ data: UnsafeRawBufferPointer) {
+        if let src = data.baseAddress, data.count > 0 {
+            (base + filled).copyMemory(from: src, byteCount: data.count)
+        }
+        filled += data.count
+    }
+
+    /// Doubles the capacity, keeping the bytes.
+    mutating func grow() {
+        let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+        bigger.copyMemory(from: base, byteCount: filled)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
+
+    mutating func release() {
+        base.deallocate()
+        base = .allocate(byteCount: 1, alignment: 16)
+        capacity = 1
+        filled = 0
+    }
+}
+
+/// The blocks the worker threads parse into, one per piece of a batch, kept from batch to
+/// batch so that their arrays are allocated once.
+final class BlockSlots: @unchecked Sendable {
+    // Safe because slot k is written only by the task parsing piece k, and read by the
+    // loading thread only after the batch's DispatchGroup has been waited on.
+    private let slots: UnsafeMutablePointer<ParsedBlock>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: ParsedBlock(expectedBytes: 0), count: count)
+    }
+
+    func parse(_ k: Int, _ bytes: UnsafeBufferPointer<UInt8>, endsDump: Bool) {
+        BlockParser.parse(bytes, endsDump: endsDump, into: &slots[k])
+    }
+
+    subscript(k: Int) -> ParsedBlock { slots[k] }
+
+    /// Frees the blocks' arrays (they are not needed once the batches are joined).
+    func release() {
+        for k in 0 ..< count { slots[k] = ParsedBlock(expectedBytes: 0) }
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
     }
 }
 

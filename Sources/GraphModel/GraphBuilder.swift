@@ -101,15 +101,19 @@ struct GraphBuilder {
     ///
     /// - Complexity: O(V + E) expected: one hash-table insertion per object and one lookup
     ///   per reference; the references are resolved on all cores.
-    mutating func finish() -> HeapGraph {
+    mutating func finish(_ clock: inout PhaseClock) -> HeapGraph {
         graph.diagnostics.lineCount = lineBase
         let (table, duplicates) = AddressTable.build(graph.address)
         graph.addressTable = table
         graph.diagnostics.duplicateAddresses = duplicates.count
+        clock.lap("address table")
         resolveClasses(table)
+        clock.lap("classes")
         resolveEdges(table)
+        clock.lap("edges")
         resolveRoots(table)
         graph.values.shrinkToFitIfLarge()
+        clock.lap("roots")
         return graph
     }
 
@@ -133,10 +137,14 @@ struct GraphBuilder {
 
     /// Resolves the references of each object to nodes, drops dangling ones and repeats,
     /// adds the class edge, and lays the result out in CSR form.
+    ///
+    /// The nodes are split into one part per core with about as many references each. Part k
+    /// writes into the final edge array from the most it could need before it (its first
+    /// reference's offset plus one class edge per earlier node), so the parts never overlap;
+    /// the parts are then moved down to close the gaps. No second copy of the edges is made.
     private mutating func resolveEdges(_ table: AddressTable) {
         let n = graph.count
         let parts = min(processorCount, max(1, n / 100_000 + 1))
-        // Split the nodes so that each part has about the same number of references.
         var cuts = [0]
         for k in 1 ..< parts {
             let target = UInt32(UInt64(references.count) * UInt64(k) / UInt64(parts))
@@ -149,44 +157,67 @@ struct GraphBuilder {
         }
         cuts.append(n)
         let bounds = cuts
+        @Sendable func firstReference(_ i: Int, _ ends: [UInt32]) -> Int { i == 0 ? 0 : Int(ends[i - 1]) }
+        let capacity = references.count + n
+        var degree = [UInt32](repeating: 0, count: n)
+        var dangling = 0
+        var danglingTargets = Set<UInt64>()
         let addresses = graph.address, refs = references, ends = referenceEnd, classes = graph.classIndex
-        let pieces = parallelMap(count: parts) { k -> (edges: [UInt32], degree: [UInt32], dangling: Int, danglingTargets: Set<UInt64>) in
-            let lo = bounds[k], hi = bounds[k + 1]
-            var edges: [UInt32] = []
-            edges.reserveCapacity(Int(ends[max(hi - 1, 0)]) - (lo == 0 ? 0 : Int(ends[lo - 1])) + (hi - lo))
-            var degree = [UInt32](repeating: 0, count: hi - lo)
-            // seen[t] == i + 1 while node i's references are read: each target kept once.
-            var seen = [UInt32](repeating: 0, count: n)
-            var dangling = 0
-            var danglingTargets = Set<UInt64>()
-            table.withLookup(addresses) { lookup in
-                refs.withUnsafeBufferPointer { refs in
-                    for i in lo ..< hi {
-                        let mark = UInt32(i + 1)
-                        let before = edges.count
-                        let start = i == 0 ? 0 : Int(ends[i - 1])
-                        for j in start ..< Int(ends[i]) {
-                            let t = lookup(refs[j])
-                            if t == .max {
-                                dangling += 1
-                                danglingTargets.insert(refs[j])
-                                continue
+        graph.edges = [UInt32](unsafeUninitializedCapacity: capacity) { edgeBuffer, initialized in
+            let out = SharedEdges(base: edgeBuffer.baseAddress!, degree: degree.withUnsafeMutableBufferPointer { $0.baseAddress! })
+            let results = parallelMap(count: parts) { k -> (written: Int, dangling: Int, targets: Set<UInt64>) in
+                let lo = bounds[k], hi = bounds[k + 1]
+                let origin = firstReference(lo, ends) + lo
+                var w = origin
+                var dangling = 0
+                var targets = Set<UInt64>()
+                var seen: [UInt32] = []  // for nodes with many references: seen[t] == i + 1
+                table.withLookup(addresses) { lookup in
+                    refs.withUnsafeBufferPointer { refs in
+                        for i in lo ..< hi {
+                            let before = w
+                            let first = firstReference(i, ends), last = Int(ends[i])
+                            let many = last - first > 16
+                            if many && seen.isEmpty { seen = [UInt32](repeating: 0, count: n) }
+                            let mark = UInt32(i + 1)
+                            for j in first ..< last {
+                                let t = lookup(refs[j])
+                                if t == .max {
+                                    dangling += 1
+                                    targets.insert(refs[j])
+                                    continue
+                                }
+                                if many {
+                                    if seen[Int(t)] == mark { continue }
+                                    seen[Int(t)] = mark
+                                } else if out.contains(t, in: before ..< w) {
+                                    continue
+                                }
+                                out.base[w] = t
+                                w += 1
                             }
-                            if seen[Int(t)] != mark {
-                                seen[Int(t)] = mark
-                                edges.append(t)
+                            let c = classes[i]
+                            if c != .max, !(many ? seen[Int(c)] == mark : out.contains(c, in: before ..< w)) {
+                                out.base[w] = c
+                                w += 1
                             }
+                            out.degree[i] = UInt32(w - before)
                         }
-                        let c = classes[i]
-                        if c != .max, seen[Int(c)] != mark {
-                            seen[Int(c)] = mark
-                            edges.append(c)
-                        }
-                        degree[i - lo] = UInt32(edges.count - before)
                     }
                 }
+                return (w - origin, dangling, targets)
             }
-            return (edges, degree, dangling, danglingTargets)
+            var end = 0
+            for (k, r) in results.enumerated() {
+                let origin = firstReference(bounds[k], ends) + bounds[k]
+                if origin != end, r.written > 0 {
+                    (edgeBuffer.baseAddress! + end).update(from: edgeBuffer.baseAddress! + origin, count: r.written)
+                }
+                end += r.written
+                dangling += r.dangling
+                danglingTargets.formUnion(r.targets)
+            }
+            initialized = end
         }
         references = []
         referenceEnd = []
@@ -194,21 +225,13 @@ struct GraphBuilder {
         edgeStart.reserveCapacity(n + 1)
         edgeStart.append(0)
         var total: UInt32 = 0
-        var edges = [UInt32]()
-        edges.reserveCapacity(pieces.reduce(0) { $0 + $1.edges.count })
-        var targets = Set<UInt64>()
-        for piece in pieces {
-            for d in piece.degree {
-                total += d
-                edgeStart.append(total)
-            }
-            edges.append(contentsOf: piece.edges)
-            graph.diagnostics.danglingReferences += piece.dangling
-            targets.formUnion(piece.danglingTargets)
+        for d in degree {
+            total += d
+            edgeStart.append(total)
         }
-        graph.diagnostics.danglingTargets = targets.count
         graph.edgeStart = edgeStart
-        graph.edges = edges
+        graph.diagnostics.danglingReferences = dangling
+        graph.diagnostics.danglingTargets = danglingTargets.count
     }
 
     private mutating func resolveRoots(_ table: AddressTable) {
@@ -245,5 +268,19 @@ extension Array {
 extension GraphBuilder {
     mutating func setTruncation(_ reason: String) {
         graph.diagnostics.truncation = reason
+    }
+}
+
+/// The edge array and degree column while the parts of `resolveEdges` fill them.
+private struct SharedEdges: @unchecked Sendable {
+    // Safe because each part writes only its own range of edges and of degrees, and the
+    // arrays are read only after every part has finished.
+    let base: UnsafeMutablePointer<UInt32>
+    let degree: UnsafeMutablePointer<UInt32>
+
+    @inline(__always)
+    func contains(_ t: UInt32, in range: Range<Int>) -> Bool {
+        for i in range where base[i] == t { return true }
+        return false
     }
 }

@@ -53,6 +53,32 @@ struct ParsedBlock {
         references.reserveCapacity(objects * 2)
     }
 
+    /// Empties the block for the next batch, keeping its capacity (so that its arrays are
+    /// not allocated, and their pages not faulted in, again for every batch).
+    mutating func reset() {
+        address.removeAll(keepingCapacity: true)
+        type.removeAll(keepingCapacity: true)
+        classAddress.removeAll(keepingCapacity: true)
+        memsize.removeAll(keepingCapacity: true)
+        bytesize.removeAll(keepingCapacity: true)
+        generation.removeAll(keepingCapacity: true)
+        site.removeAll(keepingCapacity: true)
+        detail.removeAll(keepingCapacity: true)
+        flags.removeAll(keepingCapacity: true)
+        referenceEnd.removeAll(keepingCapacity: true)
+        references.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        strings = StringTable()
+        sites.removeAll(keepingCapacity: true)
+        siteIndex.removeAll(keepingCapacity: true)
+        rootCategory.removeAll()
+        rootEnd.removeAll()
+        rootTargets.removeAll()
+        counts = LoadCounts()
+        lineCount = 0
+        issues.removeAll()
+    }
+
     mutating func internSite(_ site: AllocationSite) -> UInt32 {
         if let found = siteIndex[site] { return found }
         let id = UInt32(sites.count)
