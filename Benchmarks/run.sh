@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Times a release build of `retention` on large real dumps, beside `wc -l` of the same files
+# in the same run, with /usr/bin/time -v: wall time and peak RSS, median of RUNS runs. These
+# machines are shared and noisy, so the figures that count are the ratios to `wc -l` taken
+# in the same run, and peak RSS as a share of the dump's size.
+#
+#   Benchmarks/run.sh [RUNS]        (default 3 runs; dumps from Benchmarks/make-bench-dumps.sh)
+#   DATA=/path/to/dumps Benchmarks/run.sh
+#
+# Targets (issue "Read any Ruby heap dump"): `summary` of the 1.1 GB dump in at most 15x the
+# time of `wc -l` on it, with peak RSS at most 0.4x the dump's size.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUNS="${1:-3}"
+DATA="${DATA:-$ROOT/Benchmarks/data}"
+cd "$ROOT"
+
+"$ROOT/Benchmarks/make-bench-dumps.sh" "$DATA" >&2
+swift build -c release --product retention >&2
+BIN="$ROOT/.build/release/retention"
+DUMP="$DATA/bench-heap3.json"
+LOG="$(mktemp -d)"
+trap 'rm -rf "$LOG"' EXIT
+
+# measure NAME COMMAND...: one run; appends "NAME wall_seconds peak_kb" to $LOG/results.
+measure() {
+  local name="$1"; shift
+  /usr/bin/time -v "$@" > /dev/null 2> "$LOG/time.txt" || {
+    echo "run.sh: '$*' failed:" >&2; cat "$LOG/time.txt" >&2; exit 1; }
+  python3 - "$name" "$LOG/time.txt" >> "$LOG/results" <<'PY'
+import sys, re
+text = open(sys.argv[2]).read()
+wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
+secs = 0.0
+for part in wall.split(":"):
+    secs = secs * 60 + float(part)
+rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
+print(sys.argv[1], secs, rss)
+PY
+}
+
+cat "$DUMP" > /dev/null  # warm the page cache, as for every later run
+for ((i = 0; i < RUNS; i++)); do
+  measure "wc" wc -l "$DUMP"
+  measure "summary" "$BIN" summary -q "$DUMP"
+done
+
+python3 - "$LOG/results" "$(wc -c < "$DUMP")" "$DUMP" "$RUNS" <<'PY'
+import sys, statistics, platform, os, datetime
+rows = [l.split() for l in open(sys.argv[1])]
+size = int(sys.argv[2])
+def med(name, i):
+    return statistics.median(float(r[i]) for r in rows if r[0] == name)
+wc, wc_rss = med("wc", 1), med("wc", 2)
+s, s_rss = med("summary", 1), med("summary", 2)
+print(f"machine: {os.cpu_count()} cores, {platform.machine()}, {datetime.date.today()}; dump {sys.argv[3]} ({size/1e6:.0f} MB); median of {sys.argv[4]} runs")
+print(f"{'command':<22}{'wall s':>9}{'peak RSS MB':>13}{'x wc -l':>9}{'RSS/dump':>10}")
+print(f"{'wc -l':<22}{wc:>9.2f}{wc_rss/1024:>13.1f}{1:>9.1f}{'':>10}")
+print(f"{'retention summary':<22}{s:>9.2f}{s_rss/1024:>13.1f}{s/wc:>9.1f}{s_rss*1024/size:>10.2f}")
+ok = s / wc <= 15 and s_rss * 1024 / size <= 0.4
+print(f"target: at most 15x wc -l and 0.4x the dump's size: {'met' if ok else 'NOT met'}")
+PY
