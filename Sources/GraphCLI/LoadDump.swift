@@ -5,7 +5,11 @@ enum LoadDump {
     /// Reads `path`, showing progress on a terminal and warning about lines that were
     /// skipped or recovered (the first few; the rest are counted).
     static func load(_ path: String, strict: Bool, quiet: Bool) throws(DumpError) -> HeapGraph {
-        var options = DumpLoader.Options(strict: strict)
+        try load(path, options: DumpLoader.Options(strict: strict), quiet: quiet)
+    }
+
+    static func load(_ path: String, options given: DumpLoader.Options, quiet: Bool) throws(DumpError) -> HeapGraph {
+        var options = given
         let progress = (!quiet && Terminal.stderrIsTerminal) ? ProgressLine(name: path) : nil
         if let progress { options.progress = { progress.update($0) } }
         defer { progress?.finish() }

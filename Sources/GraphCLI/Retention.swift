@@ -22,6 +22,7 @@ enum RetentionMain {
     static let version = "0.1.0"
 
     static var commands: [(spec: CommandSpec, run: (ParsedArguments) throws -> ExitCode)] {[
+        (LeaksCommand.spec, LeaksCommand.run),
         (SummaryCommand.spec, SummaryCommand.run),
     ]}
 

@@ -73,3 +73,46 @@ struct AddressTable: Sendable {
         }
     }
 }
+
+/// A lookup from address to position in a list of addresses, in O(1): what a diff keeps of an
+/// earlier dump (see ``HeapGraph/addressIndex``).
+public struct AddressIndex: Sendable {
+    public let addresses: [UInt64]
+    private let table: AddressTable
+
+    /// Indexes `addresses`; where an address repeats, the first position is found.
+    ///
+    /// - Complexity: O(n) expected.
+    public init(_ addresses: [UInt64]) {
+        self.addresses = addresses
+        table = AddressTable.build(addresses).table
+    }
+
+    init(addresses: [UInt64], table: AddressTable) {
+        self.addresses = addresses
+        self.table = table
+    }
+
+    public var count: Int { addresses.count }
+
+    /// The position of `address`, or `nil`.
+    ///
+    /// - Complexity: O(1) expected.
+    public func position(of address: UInt64) -> Int? {
+        let found = table.withLookup(addresses) { $0(address) }
+        return found == .max ? nil : Int(found)
+    }
+
+    /// Runs `body` with a lookup (position or `UInt32.max`) that does not copy the table.
+    public func withLookup<R>(_ body: ((UInt64) -> UInt32) throws -> R) rethrows -> R {
+        try table.withLookup(addresses, body)
+    }
+}
+
+extension HeapGraph {
+    /// The graph's address lookup, to keep on its own once the graph's other columns are gone.
+    public var addressIndex: AddressIndex {
+        // Safe because a finished graph always has its table (built in GraphBuilder.finish).
+        AddressIndex(addresses: address, table: addressTable!)
+    }
+}

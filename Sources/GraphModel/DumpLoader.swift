@@ -27,6 +27,9 @@ public enum DumpLoader {
         public var workers = processorCount
         /// Bytes of dump text per piece.
         public var pieceSize = 8 << 20
+        /// Build the edges and keep string values. Without them the graph holds the objects
+        /// and their identities only, for the earlier dumps of a diff (far less memory).
+        public var edges = true
         /// Called after each batch.
         public var progress: (@Sendable (LoadProgress) -> Void)? = nil
 
@@ -40,7 +43,8 @@ public enum DumpLoader {
     public static func load(_ path: String, options: Options = Options()) throws(DumpError) -> HeapGraph {
         var clock = PhaseClock()
         let source = try DumpSource(path: path)
-        var builder = GraphBuilder(source: path, expectedBytes: source.diskSize.map { source.isCompressed ? $0 * 8 : $0 })
+        var builder = GraphBuilder(source: path, expectedBytes: source.diskSize.map { source.isCompressed ? $0 * 8 : $0 },
+                                   edges: options.edges)
         let workers = max(1, options.workers)
         var current = ByteBuffer(capacity: max(workers * options.pieceSize, 1 << 16))
         var next = ByteBuffer(capacity: current.capacity)

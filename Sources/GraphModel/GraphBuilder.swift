@@ -9,9 +9,12 @@ struct GraphBuilder {
     private var rootEnd: [UInt32] = []
     private var siteIndex: [AllocationSite: UInt32] = [:]
     private var lineBase = 0
+    /// Whether references and string values are kept (see ``DumpLoader/Options/edges``).
+    private let keepEdges: Bool
 
-    init(source: String, expectedBytes: UInt64?) {
+    init(source: String, expectedBytes: UInt64?, edges: Bool = true) {
         graph = HeapGraph(source: source)
+        keepEdges = edges
         if let bytes = expectedBytes {
             // About 250 bytes of dump per object: reserve so that the columns grow without copies.
             let objects = Int(min(bytes / 250, 1 << 31))
@@ -60,7 +63,7 @@ struct GraphBuilder {
         }
 
         let valueBase = UInt32(graph.values.count)
-        graph.values.append(contentsOf: block.values)
+        if keepEdges { graph.values.append(contentsOf: block.values) }
         graph.address.append(contentsOf: block.address)
         graph.type.append(contentsOf: block.type)
         classAddress.append(contentsOf: block.classAddress)
@@ -72,14 +75,16 @@ struct GraphBuilder {
         for (i, d) in block.detail.enumerated() {
             guard d != .max else { graph.detail.append(.max); continue }
             switch ObjectDetail.kind(of: block.type[i]) {
-            case .valueOffset: graph.detail.append(d + valueBase)
+            case .valueOffset: graph.detail.append(keepEdges ? d + valueBase : .max)
             case .string: graph.detail.append(stringMap[Int(d)])
             case .number: graph.detail.append(d)
             }
         }
-        let referenceBase = UInt32(references.count)
-        references.append(contentsOf: block.references)
-        for end in block.referenceEnd { referenceEnd.append(end + referenceBase) }
+        if keepEdges {
+            let referenceBase = UInt32(references.count)
+            references.append(contentsOf: block.references)
+            for end in block.referenceEnd { referenceEnd.append(end + referenceBase) }
+        }
 
         let rootBase = UInt32(rootTargetAddresses.count)
         rootTargetAddresses.append(contentsOf: block.rootTargets)
@@ -109,7 +114,11 @@ struct GraphBuilder {
         clock.lap("address table")
         resolveClasses(table)
         clock.lap("classes")
-        resolveEdges(table)
+        if keepEdges {
+            resolveEdges(table)
+        } else {
+            graph.edgeStart = [UInt32](repeating: 0, count: graph.count + 1)
+        }
         clock.lap("edges")
         resolveRoots(table)
         graph.values.shrinkToFitIfLarge()

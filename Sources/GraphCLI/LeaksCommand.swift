@@ -1,0 +1,182 @@
+import GraphModel
+import Retention
+
+/// `retention leaks DUMP1 DUMP2 DUMP3 [DUMP4 …]`: the three-snapshot diff.
+enum LeaksCommand {
+    static let spec = CommandSpec(
+        name: "leaks",
+        abstract: "Find what leaked: objects allocated after DUMP1 that are still alive in DUMP2, DUMP3 and later dumps.",
+        usage: "retention leaks [--by <grouping>] [--top <n>] [--format <text|json|seed>] <dump1> <dump2> <dump3> [<dump> ...]",
+        discussion: """
+          Take the dumps from one process, oldest first, some minutes apart. Objects are matched by
+          address and allocation generation (exact), or by address, type and class where the dump has
+          no allocation tracing (approximate; the report says so). With four dumps or more, each group
+          shows its count in every dump after the first and is marked growing (it rose every time) or
+          flat (it stopped: a cache that filled up, not a leak).
+        """,
+        arguments: [("dump", "Three or more files written by ObjectSpace.dump_all (plain or .gz), oldest first.")],
+        options: [
+            OptionSpec(names: ["--by"], valueName: "grouping", help: "Group by site-type (default: type, file and line, as the classic script), site, class, type or method."),
+            OptionSpec(names: ["--top"], valueName: "n", help: "Show the n largest groups (default: 20)."),
+            OptionSpec(names: ["--format"], valueName: "text|json|seed", help: "Output format (default: text). seed prints the lines of the classic three-dump script."),
+        ] + CommandSpec.common.filter { $0.names != ["--format"] }
+    )
+
+    static func run(_ args: ParsedArguments) throws -> ExitCode {
+        let top = try args.integer("--top", default: 20)
+        let format = try args.choice("--format", ["text", "json", "seed"], default: "text")
+        let byName = try args.choice("--by", LeakGrouping.allCases.map(\.rawValue), default: LeakGrouping.siteAndType.rawValue)
+        let grouping = LeakGrouping(rawValue: byName)!  // Safe because choice() accepted only these names.
+        guard args.positionals.count >= 3 else {
+            throw UsageError(message: "Expected three dumps or more, oldest first, got \(args.positionals.count)")
+        }
+        let strict = args.has("--strict"), quiet = args.has("--quiet")
+        var incomplete = false
+        let report: LeakReport
+        do {
+            report = try LeakDiff.run(paths: args.positionals, grouping: grouping) { path, edges in
+                var options = DumpLoader.Options(strict: strict)
+                options.edges = edges
+                let graph = try LoadDump.load(path, options: options, quiet: quiet)
+                incomplete = incomplete || graph.diagnostics.isIncomplete
+                return graph
+            }
+        } catch let e as LeakDiffError {
+            Terminal.error("\(e)")
+            return .failure
+        }
+        if !quiet {
+            for w in report.warnings { Terminal.warning(w) }
+        }
+        switch format {
+        case "json": print(json(report, top: top).text)
+        case "seed": print(seed(report), terminator: "")
+        default: print(text(report, top: top), terminator: "")
+        }
+        return incomplete ? .incompleteInput : .success
+    }
+
+    // MARK: Text
+
+    static func text(_ r: LeakReport, top: Int) -> String {
+        var out: [String] = []
+        let n = r.dumps.count
+        let gen = r.firstGeneration.map { " (newest allocation at GC count \($0))" } ?? ""
+        out.append("Leak candidates: objects allocated after \(r.dumps[0])\(gen),")
+        out.append("present in \(r.dumps[1]) and still alive in \(n > 3 ? "every later dump up to " : "")\(r.dumps[n - 1]).")
+        out.append(r.basis == .addressAndGeneration
+            ? "Objects matched by address and allocation generation (exact)."
+            : "Objects matched by address, type and class: APPROXIMATE, the dumps have no allocation tracing.")
+        out.append("")
+        if r.groups.isEmpty {
+            out.append("Nothing leaked: no object allocated after \(r.dumps[0]) is alive in all later dumps.")
+            return out.joined(separator: "\n") + "\n"
+        }
+        let withSeries = n > 3
+        let split = r.grouping == .siteAndType
+        var headers = ["#", "COUNT", "MEMSIZE", "SHARE", "BYTESIZE"]
+        if withSeries { headers += (2 ... n).map { "DUMP\($0)" } + ["TREND"] }
+        headers += split ? ["TYPE", "CLASS", "SITE"] : [r.grouping == .class ? "CLASS" : "GROUP (class)"]
+        var table = TextTable(headers: headers, rightAligned: Set(0 ..< (withSeries ? 5 + n - 1 : 5)))
+        let shown = r.groups.prefix(top)
+        let fixedWidth = (withSeries ? 44 + 8 * (n - 1) : 44) + (split ? 8 : 0)
+        for (k, g) in shown.enumerated() {
+            var row = [String(k + 1), Format.count(g.tally.count), Format.bytes(g.tally.memsize),
+                       Format.percent(g.tally.memsize, of: r.total.memsize), Format.bytes(g.tally.bytesize)]
+            if withSeries { row += g.series.map(Format.count) + [g.trend?.rawValue ?? ""] }
+            let room = max(30, 100 - fixedWidth)
+            if split {
+                let classLabel = (g.className ?? "") + (g.otherClasses > 0 ? " +\(g.otherClasses)" : "")
+                var site = g.key.file ?? ""
+                if let line = g.key.line, line > 0 { site += ":\(line)" }
+                row += [g.key.type ?? "", Format.label(classLabel, width: room / 3), Format.label(site, width: room - room / 3)]
+            } else {
+                row.append(Format.label(groupLabel(g), width: room))
+            }
+            table.rows.append(row)
+        }
+        out.append(table.render(indent: ""))
+        if shown.count < r.groups.count {
+            let hidden = r.groups.count - shown.count
+            out.append("(\(hidden) smaller group\(hidden == 1 ? "" : "s") not shown; --top \(r.groups.count) shows all)")
+        }
+        out.append("")
+        out.append("Leaked \(Format.count(r.total.count)) objects, \(Format.bytes(r.total.memsize)) (memsize; \(Format.bytes(r.total.bytesize)) bytesize), in \(Format.count(r.groups.count)) groups")
+        if r.moved > 0 {
+            out.append("(\(Format.count(r.moved)) objects allocated before \(r.dumps[0]) are not at their address in it: moved by GC.compact, or missing from that dump; not counted.)")
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func groupLabel(_ g: LeakGroup) -> String {
+        var label = g.key.label
+        if let c = g.className, g.key.className == nil {
+            label += " (\(c)\(g.otherClasses > 0 ? " +\(g.otherClasses) more" : ""))"
+        }
+        return label
+    }
+
+    // MARK: Seed
+
+    /// The lines of the classic three-dump script (`Leaked N TYPE objects of size B/M at:
+    /// file:line`, by count, then `Total Size: B/M`), over retention's own leak set.
+    static func seed(_ r: LeakReport) -> String {
+        var seedGroups = r.tallies(by: .siteAndType).map { (key: $0.key, tally: $0.value) }
+        seedGroups.sort { ($0.tally.count, $1.key) > ($1.tally.count, $0.key) }
+        var out = ""
+        for g in seedGroups {
+            let file = g.key.file == "(no allocation site)" ? "" : g.key.file ?? ""
+            let line = g.key.line.map { $0 == 0 ? "" : String($0) } ?? ""
+            out += "Leaked \(g.tally.count) \(g.key.type ?? "") objects of size \(g.tally.bytesize)/\(g.tally.memsize) at: \(file):\(line)\n"
+        }
+        out += "\n\nTotal Size: \(r.total.bytesize)/\(r.total.memsize)\n"
+        return out
+    }
+
+    // MARK: JSON
+
+    static func json(_ r: LeakReport, top: Int) -> JSON {
+        let graph = r.graph
+        func key(_ k: GroupKey) -> JSON {
+            var pairs: [(String, JSON)] = []
+            if let t = k.type { pairs.append(("type", .string(t))) }
+            if let c = k.className { pairs.append(("class", .string(c))) }
+            if k.file != nil || k.line != nil || k.method != nil {
+                pairs.append(("site", .object([
+                    ("file", k.file.map { .string($0) } ?? .null),
+                    ("line", k.line.map { $0 == 0 ? .null : .int(Int($0)) } ?? .null),
+                    ("method", k.method.map { .string($0) } ?? .null),
+                ])))
+            }
+            return .object(pairs)
+        }
+        let groups: [JSON] = r.groups.prefix(top).map { g in
+            let pairs: [(String, JSON)] = [
+                ("key", key(g.key)),
+                ("label", .string(g.key.label)),
+                ("count", .int(g.tally.count)),
+                ("memsize", .uint(g.tally.memsize)),
+                ("bytesize", .uint(g.tally.bytesize)),
+                ("share", .double(r.total.memsize == 0 ? 0 : Double(g.tally.memsize) / Double(r.total.memsize))),
+                ("class", g.className.map { .string($0) } ?? .null),
+                ("other_classes", .int(g.otherClasses)),
+                ("series", .array(g.series.map { .int($0) })),
+                ("trend", g.trend.map { .string($0.rawValue) } ?? .null),
+                ("examples", .array(g.members.prefix(3).map { JSONReport.address(graph.address[Int($0)]) })),
+            ]
+            return .object(pairs)
+        }
+        return .object(JSONReport.header(command: "leaks") + [
+            ("dumps", .array(r.dumps.map { .string($0) })),
+            ("identity", .string(r.basis.rawValue)),
+            ("approximate", .bool(r.basis != .addressAndGeneration)),
+            ("grouping", .string(r.grouping.rawValue)),
+            ("first_generation", r.firstGeneration.map { .int(Int($0)) } ?? .null),
+            ("total", .object([("count", .int(r.total.count)), ("memsize", .uint(r.total.memsize)), ("bytesize", .uint(r.total.bytesize)), ("groups", .int(r.groups.count))])),
+            ("groups", .array(groups)),
+            ("moved", .int(r.moved)),
+            ("warnings", .array(r.warnings.map { .string($0) })),
+            ("last_dump", JSONReport.dump(graph)),
+        ])
+    }
+}

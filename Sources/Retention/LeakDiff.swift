@@ -1,0 +1,219 @@
+import GraphModel
+
+/// Whether a group kept growing over the dumps (a leak) or stopped (a cache that filled up).
+public enum Trend: String, Sendable {
+    case growing
+    case flat
+}
+
+/// One group of leaked objects.
+public struct LeakGroup: Sendable {
+    public var key: GroupKey
+    public var tally = Tally()
+    /// The most common class of the group's objects, and how many other classes there are.
+    public var className: String?
+    public var otherClasses = 0
+    /// Objects of this group allocated after DUMP1 and present in each dump from DUMP2 on
+    /// (leaked or not yet freed): what `growing`/`flat` is read from.
+    public var series: [Int] = []
+    /// With four dumps or more: whether `series` rose at every step.
+    public var trend: Trend?
+    /// The group's objects, as node indices of the last dump's graph.
+    public var members: [UInt32] = []
+}
+
+/// What `retention leaks` found.
+public struct LeakReport: Sendable {
+    public var dumps: [String]
+    public var basis: IdentityBasis
+    public var grouping: LeakGrouping
+    /// The newest generation in DUMP1 (about `GC.count` when it was taken), if traced.
+    public var firstGeneration: UInt32?
+    /// Groups, largest first.
+    public var groups: [LeakGroup]
+    public var total: Tally
+    /// Objects in the last dump that were allocated before DUMP1 but are not at their DUMP1
+    /// address (moved by GC.compact, or missing from DUMP1): never counted as leaks.
+    public var moved = 0
+    /// The last dump's graph: later questions (paths, retained sizes) are asked of it.
+    public var graph: HeapGraph
+    public var warnings: [String] = []
+}
+
+/// Why the dumps cannot be diffed.
+public enum LeakDiffError: Error, Sendable, CustomStringConvertible {
+    case outOfOrder(earlier: String, later: String, earlierGeneration: UInt32, laterGeneration: UInt32)
+    case differentProcesses(first: String, other: String, shared: Double)
+    case tooFewDumps(Int)
+
+    public var description: String {
+        switch self {
+        case let .outOfOrder(earlier, later, e, l):
+            return "the dumps are out of order: \(later) was taken at GC count \(l) or later, before \(earlier) (GC count \(e) or later). Give the dumps in the order they were taken, oldest first."
+        case let .differentProcesses(first, other, shared):
+            return "\(other) does not look like a later dump of the process that wrote \(first): only \(Int((shared * 100).rounded()))% of the objects of \(first) are at addresses \(other) uses. Take all dumps from one process (same pid), without restarting it in between."
+        case let .tooFewDumps(n):
+            return "a leak diff needs three dumps or more (got \(n)): one before, two after the suspected growth."
+        }
+    }
+}
+
+/// The three-snapshot diff: objects allocated after DUMP1, present in DUMP2 and still alive
+/// in every later dump, grouped.
+///
+/// Only identities are kept of the dumps before the last: DUMP1's become a lookup, DUMP2's
+/// new objects become the candidates, and each later dump keeps only the candidates it still
+/// holds. Only the last dump is read into a full graph.
+///
+/// - Complexity: O(V + E) per dump, expected (hash lookups).
+public enum LeakDiff {
+    /// Reads a dump; `edges` is false for every dump but the last.
+    public typealias Loader = (_ path: String, _ edges: Bool) throws -> HeapGraph
+
+    /// Below this share of DUMP1's objects found at the same address, a dump is taken to
+    /// come from another process.
+    public static let sameProcessThreshold = 0.05
+
+    public static func run(paths: [String], grouping: LeakGrouping, load: Loader) throws -> LeakReport {
+        guard paths.count >= 3 else { throw LeakDiffError.tooFewDumps(paths.count) }
+        let first = SnapshotIdentities(try load(paths[0], false))
+        let basis: IdentityBasis = first.tracedCount > 0 ? .addressAndGeneration : .addressTypeAndClass
+        var warnings: [String] = []
+        if basis == .addressTypeAndClass {
+            warnings.append("\(paths[0]) has no allocation tracing: objects are matched by address, type and class, so the result is approximate (a slot reused by an object of the same class is taken for the same object), and the order of the dumps cannot be checked. Start tracing with ObjectSpace.trace_object_allocations_start for an exact diff.")
+        }
+        var previousNewest = first.newestGeneration
+        var previousPath = paths[0]
+        var candidates: (index: AddressIndex, tags: [UInt64])? = nil
+        var seriesPerDump: [[GroupKey: Int]] = []
+        var moved = 0
+
+        for k in 1 ..< paths.count {
+            let isLast = k == paths.count - 1
+            let graph = try load(paths[k], isLast)
+            let snapshotNewest = graph.generation.lazy.filter { $0 != .max }.max()
+            if let earlier = previousNewest, let later = snapshotNewest {
+                if later < earlier {
+                    throw LeakDiffError.outOfOrder(earlier: previousPath, later: paths[k], earlierGeneration: earlier, laterGeneration: later)
+                }
+                if later == earlier {
+                    warnings.append("\(previousPath) and \(paths[k]) were taken at the same GC count (\(later)): no GC ran between them, so nothing allocated in between can have been freed. Are they the same dump? Leave minutes of normal traffic between dumps.")
+                }
+            }
+            try checkSameProcess(first, graph, paths[0], paths[k])
+
+            // Objects allocated after DUMP1.
+            var fresh: [Int] = []
+            var movedHere = 0
+            for i in graph.indices {
+                let tag = IdentityTag.of(graph, i)
+                let address = graph.address[i]
+                if first.contains(address: address, tag: tag) { continue }
+                if basis == .addressAndGeneration {
+                    let g = graph.generation[i]
+                    // Untraced, or older than DUMP1, yet not in DUMP1: it moved; not new.
+                    if g == .max || (first.newestGeneration.map { g < $0 } ?? false) {
+                        movedHere += 1
+                        continue
+                    }
+                }
+                fresh.append(i)
+            }
+            var assigner = GroupAssigner(graph, grouping)
+            var counts: [GroupKey: Int] = [:]
+            for i in fresh { counts[key(&assigner, i), default: 0] += 1 }
+            seriesPerDump.append(counts)
+
+            if let previous = candidates {
+                let surviving = fresh.filter { i in
+                    guard let p = previous.index.position(of: graph.address[i]) else { return false }
+                    return previous.tags[p] == IdentityTag.of(graph, i)
+                }
+                if isLast {
+                    moved = movedHere
+                    return report(paths, basis, grouping, first.newestGeneration, graph, surviving, seriesPerDump, moved, warnings)
+                }
+                candidates = (AddressIndex(surviving.map { graph.address[$0] }), surviving.map { IdentityTag.of(graph, $0) })
+            } else {
+                candidates = (AddressIndex(fresh.map { graph.address[$0] }), fresh.map { IdentityTag.of(graph, $0) })
+            }
+            previousNewest = snapshotNewest ?? previousNewest
+            previousPath = paths[k]
+        }
+        fatalError("unreachable: the last dump returns from the loop")
+    }
+
+    private static func key(_ assigner: inout GroupAssigner, _ i: Int) -> GroupKey {
+        let g = assigner.group(of: i)
+        return assigner.keys[g]
+    }
+
+    /// Throws when `graph` shares almost no addresses with DUMP1.
+    private static func checkSameProcess(_ first: SnapshotIdentities, _ graph: HeapGraph,
+                                         _ firstPath: String, _ path: String) throws {
+        guard first.count > 0, graph.count > 0 else { return }
+        var shared = 0
+        for a in graph.address where first.hasAddress(a) { shared += 1 }
+        let share = Double(shared) / Double(first.count)
+        if share < sameProcessThreshold {
+            throw LeakDiffError.differentProcesses(first: firstPath, other: path, shared: share)
+        }
+    }
+
+    private static func report(_ paths: [String], _ basis: IdentityBasis, _ grouping: LeakGrouping,
+                               _ firstGeneration: UInt32?, _ graph: HeapGraph, _ leaked: [Int],
+                               _ series: [[GroupKey: Int]], _ moved: Int, _ warnings: [String]) -> LeakReport {
+        var assigner = GroupAssigner(graph, grouping)
+        var groups: [LeakGroup] = []
+        var classCounts: [[String: Int]] = []
+        var total = Tally()
+        for i in leaked {
+            let g = assigner.group(of: i)
+            while groups.count <= g {
+                groups.append(LeakGroup(key: assigner.keys[groups.count]))
+                classCounts.append([:])
+            }
+            groups[g].tally.add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
+            groups[g].members.append(UInt32(i))
+            total.add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
+            if grouping != .class {
+                classCounts[g][graph.className(of: ObjectIndex(i)) ?? "(no class)", default: 0] += 1
+            }
+        }
+        for g in groups.indices {
+            if let top = classCounts[g].max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) {
+                groups[g].className = top.key
+                groups[g].otherClasses = classCounts[g].count - 1
+            }
+            groups[g].series = series.map { $0[groups[g].key] ?? 0 }
+            if groups[g].series.count >= 3 {
+                let s = groups[g].series
+                groups[g].trend = zip(s, s.dropFirst()).allSatisfy { $0 < $1 } ? .growing : .flat
+            }
+        }
+        groups.sort { a, b in
+            (a.tally.memsize, a.tally.count, b.key.label) > (b.tally.memsize, b.tally.count, a.key.label)
+        }
+        return LeakReport(dumps: paths, basis: basis, grouping: grouping, firstGeneration: firstGeneration,
+                          groups: groups, total: total, moved: moved, graph: graph, warnings: warnings)
+    }
+}
+
+extension LeakReport {
+    /// The leaked objects tallied under another grouping (the seed format always groups by
+    /// type, file and line, whatever `--by` says).
+    ///
+    /// - Complexity: O(leaked objects).
+    public func tallies(by other: LeakGrouping) -> [GroupKey: Tally] {
+        var assigner = GroupAssigner(graph, other)
+        var result: [GroupKey: Tally] = [:]
+        for g in groups {
+            for m in g.members {
+                let i = Int(m)
+                let k = assigner.group(of: i)
+                result[assigner.keys[k], default: Tally()].add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
+            }
+        }
+        return result
+    }
+}
