@@ -39,7 +39,8 @@ enum Format {
 
     /// Makes a name printable on one terminal line: control characters escaped, and cut to
     /// `width` characters with an ellipsis.
-    static func label(_ s: String, width: Int = .max) -> String {
+    /// With `keepEnd`, the start is cut instead (a path keeps its file name and line).
+    static func label(_ s: String, width: Int = .max, keepEnd: Bool = false) -> String {
         var out = ""
         for scalar in s.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F {
@@ -48,7 +49,9 @@ enum Format {
                 out.unicodeScalars.append(scalar)
             }
         }
-        if out.count > width, width > 1 { out = String(out.prefix(width - 1)) + "…" }
+        if out.count > width, width > 1 {
+            out = keepEnd ? "…" + String(out.suffix(width - 1)) : String(out.prefix(width - 1)) + "…"
+        }
         return out
     }
 }
@@ -59,11 +62,24 @@ struct TextTable {
     /// Columns aligned right (numbers).
     var rightAligned: Set<Int>
     var rows: [[String]] = []
+    /// The last column is cut (from its start: paths keep their file name and line) so that
+    /// lines fit this many characters.
+    var maxWidth = 100
 
     func render(indent: String = "  ") -> String {
         var widths = headers.map(\.count)
         for row in rows {
             for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+        }
+        let last = widths.count - 1
+        let others = widths.dropLast().reduce(indent.count) { $0 + $1 + 2 }
+        let room = max(20, maxWidth - others)
+        var rows = self.rows
+        if widths[last] > room {
+            widths[last] = max(room, headers[last].count)
+            for r in rows.indices where rows[r][last].count > room {
+                rows[r][last] = "…" + rows[r][last].suffix(room - 1)
+            }
         }
         func line(_ cells: [String]) -> String {
             var parts: [String] = []

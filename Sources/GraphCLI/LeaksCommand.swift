@@ -79,19 +79,17 @@ enum LeaksCommand {
         headers += split ? ["TYPE", "CLASS", "SITE"] : [r.grouping == .class ? "CLASS" : "GROUP (class)"]
         var table = TextTable(headers: headers, rightAligned: Set(0 ..< (withSeries ? 5 + n - 1 : 5)))
         let shown = r.groups.prefix(top)
-        let fixedWidth = (withSeries ? 44 + 8 * (n - 1) : 44) + (split ? 8 : 0)
         for (k, g) in shown.enumerated() {
             var row = [String(k + 1), Format.count(g.tally.count), Format.bytes(g.tally.memsize),
                        Format.percent(g.tally.memsize, of: r.total.memsize), Format.bytes(g.tally.bytesize)]
             if withSeries { row += g.series.map(Format.count) + [g.trend?.rawValue ?? ""] }
-            let room = max(30, 100 - fixedWidth)
             if split {
                 let classLabel = (g.className ?? "") + (g.otherClasses > 0 ? " +\(g.otherClasses)" : "")
                 var site = g.key.file ?? ""
                 if let line = g.key.line, line > 0 { site += ":\(line)" }
-                row += [g.key.type ?? "", Format.label(classLabel, width: room / 3), Format.label(site, width: room - room / 3)]
+                row += [g.key.type ?? "", Format.label(classLabel, width: 24), Format.label(site)]
             } else {
-                row.append(Format.label(groupLabel(g), width: room))
+                row.append(Format.label(groupLabel(g)))
             }
             table.rows.append(row)
         }

@@ -4,6 +4,12 @@ import Glibc
 import Darwin
 #endif
 
+#if canImport(Glibc)
+/// glibc's `mallopt` (malloc.h, which the Glibc module does not export).
+@_silgen_name("mallopt")
+private func mallopt(_ option: Int32, _ value: Int32) -> Int32
+#endif
+
 /// Exit codes, documented in `retention --help` and the README.
 enum ExitCode: Int32 {
     case success = 0
@@ -55,6 +61,13 @@ enum RetentionMain {
     }
 
     static func main() {
+        #if canImport(Glibc)
+        // Large arrays come and go as dumps are read one after another: keep every block of
+        // 1 MiB or more in its own mapping, so that freeing it gives the memory back to the
+        // system (glibc otherwise raises this threshold after the first large free, and later
+        // arrays land in a heap that does not shrink).
+        _ = mallopt(-3 /* M_MMAP_THRESHOLD */, 1 << 20)
+        #endif
         let args = Array(CommandLine.arguments.dropFirst())
         exit(run(args).rawValue)
     }

@@ -65,7 +65,7 @@ enum SummaryCommand {
         var table = TextTable(headers: [first] + (withMethod ? ["METHOD"] : []) + ["COUNT", "MEMSIZE", "SHARE", "BYTESIZE"],
                               rightAligned: withMethod ? [2, 3, 4, 5] : [1, 2, 3, 4])
         for g in groups {
-            var row = [Format.label(g.label, width: withMethod ? 44 : 60)]
+            var row = [Format.label(g.label, width: withMethod ? 44 : 60, keepEnd: withMethod)]
             if withMethod {
                 row.append(Format.label(g.site.flatMap { graph?.methodName($0) } ?? "", width: 16))
             }

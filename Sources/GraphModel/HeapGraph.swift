@@ -74,10 +74,13 @@ public struct HeapGraph: Sendable {
     }
 
     /// A class's or module's name, as the dump gives it (`name`, else `real_class_name`).
+    /// A singleton class is named after the class the dump gives it, marked `(singleton)`.
     public func className(ofClassNode node: ObjectIndex) -> String? {
         guard type[node.int] == .class || type[node.int] == .module else { return nil }
         let id = detail[node.int]
-        return id == .max ? nil : strings[StringID(rawValue: id)]
+        guard id != .max else { return nil }
+        let name = strings[StringID(rawValue: id)]
+        return flags[node.int].contains(.singleton) ? name + " (singleton)" : name
     }
 
     /// The name of `object`'s class, or `nil` when it has none the dump can name.

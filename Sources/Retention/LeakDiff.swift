@@ -32,8 +32,9 @@ public struct LeakReport: Sendable {
     /// Groups, largest first.
     public var groups: [LeakGroup]
     public var total: Tally
-    /// Objects in the last dump that were allocated before DUMP1 but are not at their DUMP1
-    /// address (moved by GC.compact, or missing from DUMP1): never counted as leaks.
+    /// Objects allocated before DUMP1 that a later dump (before the last) holds at an address
+    /// where DUMP1 has no such object (moved by GC.compact, or missing from DUMP1): never
+    /// counted as leaks.
     public var moved = 0
     /// The last dump's graph: later questions (paths, retained sizes) are asked of it.
     public var graph: HeapGraph
@@ -76,7 +77,9 @@ public enum LeakDiff {
 
     public static func run(paths: [String], grouping: LeakGrouping, load: Loader) throws -> LeakReport {
         guard paths.count >= 3 else { throw LeakDiffError.tooFewDumps(paths.count) }
-        let first = SnapshotIdentities(try load(paths[0], false))
+        var clock = PhaseClock()
+        var first = SnapshotIdentities(try load(paths[0], false))
+        clock.lap("identities of \(paths[0])")
         let basis: IdentityBasis = first.tracedCount > 0 ? .addressAndGeneration : .addressTypeAndClass
         var warnings: [String] = []
         if basis == .addressTypeAndClass {
@@ -90,6 +93,10 @@ public enum LeakDiff {
 
         for k in 1 ..< paths.count {
             let isLast = k == paths.count - 1
+            if isLast && basis == .addressAndGeneration {
+                // Keep only what the last dump needs of DUMP1, so its full graph has the room.
+                first = first.newestGenerationOnly()
+            }
             let graph = try load(paths[k], isLast)
             let snapshotNewest = graph.generation.lazy.filter { $0 != .max }.max()
             if let earlier = previousNewest, let later = snapshotNewest {
@@ -112,8 +119,10 @@ public enum LeakDiff {
                 if basis == .addressAndGeneration {
                     let g = graph.generation[i]
                     // Untraced, or older than DUMP1, yet not in DUMP1: it moved; not new.
+                    // (Not counted in the last dump, for which only DUMP1's newest objects
+                    // are kept.)
                     if g == .max || (first.newestGeneration.map { g < $0 } ?? false) {
-                        movedHere += 1
+                        if !isLast { movedHere += 1 }
                         continue
                     }
                 }
@@ -130,13 +139,14 @@ public enum LeakDiff {
                     return previous.tags[p] == IdentityTag.of(graph, i)
                 }
                 if isLast {
-                    moved = movedHere
                     return report(paths, basis, grouping, first.newestGeneration, graph, surviving, seriesPerDump, moved, warnings)
                 }
                 candidates = (AddressIndex(surviving.map { graph.address[$0] }), surviving.map { IdentityTag.of(graph, $0) })
             } else {
                 candidates = (AddressIndex(fresh.map { graph.address[$0] }), fresh.map { IdentityTag.of(graph, $0) })
             }
+            moved = max(moved, movedHere)
+            clock.lap("candidates from \(paths[k])")
             previousNewest = snapshotNewest ?? previousNewest
             previousPath = paths[k]
         }
@@ -148,13 +158,14 @@ public enum LeakDiff {
         return assigner.keys[g]
     }
 
-    /// Throws when `graph` shares almost no addresses with DUMP1.
+    /// Throws when `graph` holds almost none of DUMP1's addresses (sampled).
     private static func checkSameProcess(_ first: SnapshotIdentities, _ graph: HeapGraph,
                                          _ firstPath: String, _ path: String) throws {
-        guard first.count > 0, graph.count > 0 else { return }
-        var shared = 0
-        for a in graph.address where first.hasAddress(a) { shared += 1 }
-        let share = Double(shared) / Double(first.count)
+        let sample = first.sampleAddresses
+        guard !sample.isEmpty, graph.count > 0 else { return }
+        let index = graph.addressIndex
+        let shared = sample.reduce(0) { $0 + (index.position(of: $1) != nil ? 1 : 0) }
+        let share = Double(shared) / Double(sample.count)
         if share < sameProcessThreshold {
             throw LeakDiffError.differentProcesses(first: firstPath, other: path, shared: share)
         }

@@ -22,6 +22,14 @@ public struct SnapshotIdentities: Sendable {
     /// Objects that carry a generation.
     public let tracedCount: Int
     public var count: Int { tags.count }
+    /// Up to 4,096 of the dump's addresses, evenly spread: enough to tell whether a later
+    /// dump comes from the same process.
+    public let sampleAddresses: [UInt64]
+
+    static func sample(_ addresses: [UInt64]) -> [UInt64] {
+        let step = max(1, addresses.count / 4096)
+        return stride(from: 0, to: addresses.count, by: step).map { addresses[$0] }
+    }
 
     /// Keeps the identities of `graph`'s objects.
     ///
@@ -38,6 +46,30 @@ public struct SnapshotIdentities: Sendable {
         }
         newestGeneration = newest
         tracedCount = traced
+        sampleAddresses = Self.sample(graph.address)
+    }
+
+    private init(source: String, addresses: [UInt64], tags: [UInt64], newest: UInt32?, traced: Int,
+                 sample: [UInt64]) {
+        self.source = source
+        sampleAddresses = sample
+        index = AddressIndex(addresses)
+        self.tags = tags
+        newestGeneration = newest
+        tracedCount = traced
+    }
+
+    /// Only the objects of the newest generation: all a diff needs of DUMP1 once the dumps'
+    /// generations are known, since an object of a later generation cannot be in DUMP1 and
+    /// one of an earlier generation cannot be new.
+    public func newestGenerationOnly() -> SnapshotIdentities {
+        guard let newest = newestGeneration else { return self }
+        let tag = IdentityTag.traced | UInt64(newest)
+        var addresses: [UInt64] = []
+        for (p, t) in tags.enumerated() where t == tag { addresses.append(index.addresses[p]) }
+        return SnapshotIdentities(source: source, addresses: addresses,
+                                  tags: [UInt64](repeating: tag, count: addresses.count),
+                                  newest: newest, traced: tracedCount, sample: sampleAddresses)
     }
 
     /// Whether the dump holds the object with this address and tag.
