@@ -1,0 +1,115 @@
+import Foundation
+import GraphModel
+import Retention
+import Testing
+
+/// Paths of the committed dumps, temporary hand-made dumps, and loading them for a diff.
+enum Dumps {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let examples = root.appendingPathComponent("Examples/dumps")
+    static let fixtures = root.appendingPathComponent("Tests/Fixtures/ruby-dumps")
+
+    static func example(_ k: Int) -> String { examples.appendingPathComponent("shop-heap\(k).json.gz").path }
+    static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name + ".json.gz").path }
+
+    /// The loader `LeakDiff.run` is given in the tool, without the terminal parts.
+    static func load(_ path: String, _ edges: Bool) throws -> HeapGraph {
+        var options = DumpLoader.Options()
+        options.edges = edges
+        return try DumpLoader.load(path, options: options)
+    }
+
+    /// Writes each text to a temporary file, runs `body` with the paths, and removes them.
+    static func withFiles<R>(_ texts: [String], _ body: ([String]) throws -> R) throws -> R {
+        let paths = texts.map { _ in
+            FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID().uuidString).json").path
+        }
+        for (path, text) in zip(paths, texts) {
+            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        }
+        defer { for p in paths { try? FileManager.default.removeItem(atPath: p) } }
+        return try body(paths)
+    }
+
+    /// Reads a dump (gzipped or not) as text lines, for oracles written without the parser.
+    static func lines(_ path: String) throws -> [Substring] {
+        let data: Data
+        if path.hasSuffix(".gz") {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+            process.arguments = ["-dc", path]
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID().uuidString)")
+            FileManager.default.createFile(atPath: out.path, contents: nil)
+            defer { try? FileManager.default.removeItem(at: out) }
+            process.standardOutput = try FileHandle(forWritingTo: out)
+            try process.run()
+            process.waitUntilExit()
+            data = try Data(contentsOf: out)
+        } else {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n")
+    }
+}
+
+/// Builds small dumps line by line: a ROOT, classes, and objects with allocation data.
+struct DumpText {
+    var lines: [String] = []
+
+    init(roots: [UInt64] = [0x100]) {
+        lines.append(#"{"type":"ROOT", "root":"vm", "references":[\#(roots.map { "\"0x\(String($0, radix: 16))\"" }.joined(separator: ", "))]}"#)
+        lines.append(#"{"address":"0x100", "type":"CLASS", "name":"Object", "references":["0x110"]}"#)
+        lines.append(#"{"address":"0x110", "type":"CLASS", "name":"String"}"#)
+        lines.append(#"{"address":"0x120", "type":"CLASS", "name":"Array"}"#)
+    }
+
+    /// An object; `generation` nil writes no allocation data at all.
+    mutating func object(_ address: UInt64, _ type: String = "STRING", classAddress: UInt64 = 0x110,
+                         line: Int = 1, generation: Int?, memsize: Int = 40, references: [UInt64] = []) {
+        var fields = [#""address":"0x\#(String(address, radix: 16))""#, #""type":"\#(type)""#,
+                      #""class":"0x\#(String(classAddress, radix: 16))""#]
+        if !references.isEmpty {
+            fields.append(#""references":[\#(references.map { "\"0x\(String($0, radix: 16))\"" }.joined(separator: ", "))]"#)
+        }
+        if let generation {
+            fields.append(#""file":"app.rb", "line":\#(line), "method":"call", "generation":\#(generation)"#)
+        }
+        fields.append(#""memsize":\#(memsize)"#)
+        lines.append("{" + fields.joined(separator: ", ") + "}")
+    }
+
+    var text: String { lines.joined(separator: "\n") + "\n" }
+}
+
+/// The facts `Examples/shop/shop.rb` wrote beside its dumps.
+struct ShopFacts {
+    let json: [String: Any]
+
+    init(_ k: Int) throws {
+        let url = Dumps.examples.appendingPathComponent("shop-heap\(k).facts.json")
+        json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    /// `expected_three_snapshot` rows: type, class, file, line → count.
+    var expectedLeaks: [String: Int] {
+        var result: [String: Int] = [:]
+        let expected = json["expected_three_snapshot"] as? [String: Any]
+        for row in (expected?["objects"] as? [[String: Any]]) ?? [] {
+            let key = "\(row["type"]!) \(row["class"]!) \(row["file"]!):\(row["line"]!)"
+            result[key, default: 0] += row["count"] as! Int
+        }
+        return result
+    }
+
+    /// The allocation lines of the bounded structures (cache and sessions): never leaks.
+    var boundedLines: Set<Int> {
+        var lines = Set<Int>()
+        for (_, value) in (json["bounded"] as? [String: Any]) ?? [:] {
+            for row in ((value as? [String: Any])?["sites"] as? [[String: Any]]) ?? [] {
+                if let line = row["line"] as? Int { lines.insert(line) }
+            }
+        }
+        return lines
+    }
+}
