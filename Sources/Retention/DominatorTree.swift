@@ -1,0 +1,186 @@
+import GraphModel
+
+/// The dominator tree of the heap graph under a super-root above all ROOT records, and the
+/// retained size of every object.
+///
+/// Object `d` dominates `v` when every path from the roots to `v` passes through `d`: if `d`
+/// were freed, `v` would be too. The retained size of `d` is the memsize of everything it
+/// dominates, itself included.
+///
+/// Computed with the Semi-NCA algorithm: semidominators as in Lengauer and Tarjan, "A fast
+/// algorithm for finding dominators in a flowgraph", TOPLAS 1(1), 1979, with simple path
+/// compression; then each immediate dominator as the nearest common ancestor of the DFS
+/// parent and the semidominator, as in Georgiadis, "Linear-Time Algorithms for Dominators and
+/// Related Problems", PhD thesis, Princeton, 2005 (see also Georgiadis, Tarjan and Werneck,
+/// "Finding Dominators in Practice", JGAA 10(1), 2006). Every step is iterative: a chain a
+/// million objects deep needs no deeper stack than a flat graph.
+///
+/// - Complexity: O(E log V) time (O(E α(E, V)) in practice), about 40 bytes an object while
+///   it runs, 16 kept.
+public struct DominatorTree: Sendable {
+    /// Each object's immediate dominator: an object, ``superRoot`` (only the roots as a whole
+    /// hold it), or `UInt32.max` when no root reaches it.
+    public private(set) var idom: [UInt32]
+    /// The memsize of everything each object dominates, itself included (0 if unreachable).
+    public private(set) var retainedSize: [UInt64]
+    /// The number of objects each object dominates, itself included.
+    public private(set) var retainedCount: [UInt32]
+    /// Objects in the order the depth-first search reached them: every object comes after
+    /// its immediate dominator. Unreachable objects are not in it.
+    public private(set) var preorder: [UInt32]
+    /// The super-root's index: one past the last object.
+    public let superRoot: UInt32
+
+    /// Objects no root reaches, and their memsize: never dropped silently.
+    public private(set) var unreachable = Tally()
+
+    public init(_ graph: HeapGraph) {
+        let n = graph.count
+        superRoot = UInt32(n)
+        let roots = graph.rootedObjects
+        let none = UInt32.max
+
+        // 1. Depth-first search from the super-root, iterative: preorder numbers, and the
+        //    DFS-tree parent of each, by preorder number.
+        var number = [UInt32](repeating: none, count: n + 1)   // node -> preorder number
+        var vertex = [UInt32]()                                  // preorder number -> node
+        var parent = [UInt32]()                                  // preorder number -> parent's number
+        vertex.reserveCapacity(n + 1)
+        parent.reserveCapacity(n + 1)
+        number[n] = 0
+        vertex.append(UInt32(n))
+        parent.append(0)
+        // The stack holds a node and the next of its edges to look at.
+        var stack: [(node: UInt32, next: Int)] = [(UInt32(n), 0)]
+        graph.edgeStart.withUnsafeBufferPointer { edgeStart in
+            graph.edges.withUnsafeBufferPointer { edges in
+                while let top = stack.last {
+                    let v = Int(top.node)
+                    let end = v == n ? roots.count : Int(edgeStart[v + 1]) - Int(edgeStart[v])
+                    var k = top.next
+                    var pushed = false
+                    while k < end {
+                        let t = v == n ? roots[k] : edges[Int(edgeStart[v]) + k]
+                        k += 1
+                        if number[Int(t)] == none {
+                            number[Int(t)] = UInt32(vertex.count)
+                            parent.append(number[v])
+                            vertex.append(t)
+                            stack[stack.count - 1].next = k
+                            stack.append((t, 0))
+                            pushed = true
+                            break
+                        }
+                    }
+                    if !pushed { stack.removeLast() }
+                }
+            }
+        }
+        stack = []
+        let reached = vertex.count
+
+        // 2. Semidominators, by preorder number, in reverse preorder. `semi[i]` starts as i;
+        //    `ancestor` and `label` are the path-compressed forest of Lengauer–Tarjan's
+        //    EVAL/LINK (during this step only, `idomByNumber` holds the ancestor links).
+        var semi = (0 ..< UInt32(reached)).map { $0 }
+        var label = semi
+        var ancestor = [UInt32](repeating: none, count: reached)
+        var path: [UInt32] = []
+        let preds = Predecessors(graph, superRoot: roots)
+        preds.start.withUnsafeBufferPointer { predStart in
+            preds.sources.withUnsafeBufferPointer { sources in
+                for i in stride(from: reached - 1, to: 0, by: -1) {
+                    let w = Int(vertex[i])
+                    var s = semi[i]
+                    for p in Int(predStart[w]) ..< Int(predStart[w + 1]) {
+                        let j = number[Int(sources[p])]
+                        if j == none { continue }  // a predecessor no root reaches
+                        // EVAL(j): the label of least semidominator on j's compressed path.
+                        var u = j
+                        if ancestor[Int(j)] != none {
+                            var x = j
+                            while ancestor[Int(ancestor[Int(x)])] != none {
+                                path.append(x)
+                                x = ancestor[Int(x)]
+                            }
+                            while let y = path.popLast() {
+                                let a = ancestor[Int(y)]
+                                if semi[Int(label[Int(a)])] < semi[Int(label[Int(y)])] { label[Int(y)] = label[Int(a)] }
+                                ancestor[Int(y)] = ancestor[Int(a)]
+                            }
+                            u = label[Int(j)]
+                        }
+                        if semi[Int(u)] < s { s = semi[Int(u)] }
+                    }
+                    semi[i] = s
+                    ancestor[i] = parent[i]  // LINK(parent, i)
+                }
+            }
+        }
+        label = []
+        ancestor = []
+
+        // 3. Immediate dominators (Semi-NCA): the nearest ancestor of the DFS parent whose
+        //    number is at most the semidominator's, found by walking the dominators
+        //    computed so far (all of smaller preorder number).
+        var idomByNumber = parent
+        for i in 1 ..< reached {
+            var d = idomByNumber[i]
+            while d > semi[i] { d = idomByNumber[Int(d)] }
+            idomByNumber[i] = d
+        }
+        semi = []
+
+        // 4. Back to node indices; retained sizes summed in reverse preorder, each object
+        //    into its immediate dominator.
+        var idom = [UInt32](repeating: none, count: n)
+        var retainedSize = [UInt64](repeating: 0, count: n)
+        var retainedCount = [UInt32](repeating: 0, count: n)
+        for i in 1 ..< reached {
+            let v = Int(vertex[i])
+            idom[v] = vertex[Int(idomByNumber[i])]
+            retainedSize[v] = graph.memsize[v]
+            retainedCount[v] = 1
+        }
+        for i in stride(from: reached - 1, through: 1, by: -1) {
+            let v = Int(vertex[i])
+            let d = Int(idom[v])
+            if d < n {
+                retainedSize[d] &+= retainedSize[v]
+                retainedCount[d] &+= retainedCount[v]
+            }
+        }
+        var unreachable = Tally()
+        for v in 0 ..< n where number[v] == none {
+            unreachable.add(memsize: graph.memsize[v], bytesize: graph.bytesize[v])
+        }
+        self.idom = idom
+        self.retainedSize = retainedSize
+        self.retainedCount = retainedCount
+        self.preorder = Array(vertex.dropFirst())
+        self.unreachable = unreachable
+    }
+
+    /// The immediate dominator of `object`: `nil` for an object held only by the roots as a
+    /// whole, or that no root reaches.
+    public func immediateDominator(of object: ObjectIndex) -> ObjectIndex? {
+        let d = idom[object.int]
+        return d == .max || d == superRoot ? nil : ObjectIndex(rawValue: d)
+    }
+
+    /// Whether any root reaches `object`.
+    public func isReachable(_ object: ObjectIndex) -> Bool { idom[object.int] != .max }
+
+    /// The objects whose freeing would free `object`, nearest first, ending below the roots.
+    ///
+    /// - Complexity: O(depth in the dominator tree).
+    public func dominatorChain(of object: ObjectIndex) -> [ObjectIndex] {
+        var chain: [ObjectIndex] = []
+        var v = object
+        while let d = immediateDominator(of: v) {
+            chain.append(d)
+            v = d
+        }
+        return chain
+    }
+}

@@ -1,0 +1,93 @@
+import GraphModel
+
+/// One hop of a retention chain: the root record it starts from, or an object.
+public enum PathStep: Sendable, Equatable {
+    /// A ROOT record: its index and category.
+    case root(record: Int, category: String)
+    case object(ObjectIndex)
+}
+
+/// Shortest paths from the GC roots to every object, by breadth-first search from a
+/// super-root above all ROOT records (class edges included).
+///
+/// - Complexity: O(V + E) time, 4 bytes an object.
+public struct RootPaths: Sendable {
+    /// For each object: the object before it on a shortest path, `count + r` for root record
+    /// `r`, or `UInt32.max` when no root reaches it.
+    private var parent: [UInt32]
+    private let count: Int
+    private let categories: [String]
+
+    /// Searches from all roots; `avoiding` objects are treated as absent.
+    public init(_ graph: HeapGraph, avoiding: Set<UInt32> = []) {
+        count = graph.count
+        categories = (0 ..< graph.rootRecordCount).map { graph.strings[graph.rootCategory[$0]] }
+        var parent = [UInt32](repeating: .max, count: graph.count)
+        var queue = [UInt32]()
+        queue.reserveCapacity(graph.count)
+        for r in 0 ..< graph.rootRecordCount {
+            for t in graph.rootTargets(ofRecord: r) where parent[Int(t)] == .max && !avoiding.contains(t) {
+                parent[Int(t)] = UInt32(graph.count + r)
+                queue.append(t)
+            }
+        }
+        var head = 0
+        graph.edgeStart.withUnsafeBufferPointer { edgeStart in
+            graph.edges.withUnsafeBufferPointer { edges in
+                while head < queue.count {
+                    let v = queue[head]
+                    head += 1
+                    for e in Int(edgeStart[Int(v)]) ..< Int(edgeStart[Int(v) + 1]) {
+                        let t = edges[e]
+                        if parent[Int(t)] == .max, avoiding.isEmpty || !avoiding.contains(t) {
+                            parent[Int(t)] = v
+                            queue.append(t)
+                        }
+                    }
+                }
+            }
+        }
+        self.parent = parent
+    }
+
+    /// Whether any root reaches `object`.
+    public func isReachable(_ object: ObjectIndex) -> Bool { parent[object.int] != .max }
+
+    /// A shortest chain from a root to `object`, root first; `nil` when no root reaches it.
+    ///
+    /// - Complexity: O(length of the path).
+    public func shortestPath(to object: ObjectIndex) -> [PathStep]? {
+        guard isReachable(object) else { return nil }
+        var steps: [PathStep] = [.object(object)]
+        var v = parent[object.int]
+        while v < UInt32(count) {
+            steps.append(.object(ObjectIndex(rawValue: v)))
+            v = parent[Int(v)]
+        }
+        let record = Int(v) - count
+        steps.append(.root(record: record, category: categories[record]))
+        return steps.reversed()
+    }
+
+    /// Up to `limit` different shortest paths to `object`: each next path is searched with one
+    /// more hop of the previous paths taken away (the hop nearest the root that is not the
+    /// target itself), so that each shows another way the object is held.
+    ///
+    /// - Complexity: O(limit × (V + E)).
+    public static func paths(to object: ObjectIndex, in graph: HeapGraph, limit: Int, first: RootPaths? = nil) -> [[PathStep]] {
+        var result: [[PathStep]] = []
+        var avoided = Set<UInt32>()
+        var search = first ?? RootPaths(graph)
+        while result.count < limit, let path = search.shortestPath(to: object) {
+            result.append(path)
+            let hops = path.compactMap { step -> UInt32? in
+                if case let .object(o) = step, o != object { return o.rawValue }
+                return nil
+            }
+            guard let cut = hops.first(where: { !avoided.contains($0) }) else { break }
+            avoided.insert(cut)
+            search = RootPaths(graph, avoiding: avoided)
+        }
+        return result
+    }
+}
