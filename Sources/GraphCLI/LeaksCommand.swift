@@ -32,7 +32,7 @@ enum LeaksCommand {
         }
         let strict = args.has("--strict"), quiet = args.has("--quiet")
         var incomplete = false
-        let report: LeakReport
+        var report: LeakReport
         do {
             report = try LeakDiff.run(paths: args.positionals, grouping: grouping) { path, edges in
                 var options = DumpLoader.Options(strict: strict)
@@ -48,17 +48,32 @@ enum LeaksCommand {
         if !quiet {
             for w in report.warnings { Terminal.warning(w) }
         }
+        var tree: DominatorTree? = nil
+        if report.graph.diagnostics.hasRoots {
+            var clock = PhaseClock()
+            let dominators = DominatorTree(report.graph)
+            let paths = RootPaths(report.graph)
+            clock.lap("dominator tree and root paths")
+            report.addRetention(tree: dominators, paths: paths, limit: min(top, accumulationLimit))
+            clock.lap("group retention")
+            tree = dominators
+        } else if !quiet {
+            Terminal.warning("\(report.dumps.last!) has no ROOT records (a since: dump?): groups are ranked by memsize, without retained sizes or accumulation points.")
+        }
         switch format {
-        case "json": print(json(report, top: top).text)
+        case "json": print(json(report, top: top, tree: tree).text)
         case "seed": print(seed(report), terminator: "")
-        default: print(text(report, top: top), terminator: "")
+        default: print(text(report, top: top, tree: tree), terminator: "")
         }
         return incomplete ? .incompleteInput : .success
     }
 
     // MARK: Text
 
-    static func text(_ r: LeakReport, top: Int) -> String {
+    /// Groups that get an accumulation point and its root path in the report.
+    static let accumulationLimit = 5
+
+    static func text(_ r: LeakReport, top: Int, tree: DominatorTree?) -> String {
         var out: [String] = []
         let n = r.dumps.count
         let gen = r.firstGeneration.map { " (newest allocation at GC count \($0))" } ?? ""
@@ -74,13 +89,15 @@ enum LeaksCommand {
         }
         let withSeries = n > 3
         let split = r.grouping == .siteAndType
-        var headers = ["#", "COUNT", "MEMSIZE", "SHARE", "BYTESIZE"]
+        let retained = r.retentionComputed
+        var headers = ["#"] + (retained ? ["RETAINED"] : []) + ["COUNT", "MEMSIZE", "SHARE", "BYTESIZE"]
         if withSeries { headers += (2 ... n).map { "DUMP\($0)" } + ["TREND"] }
         headers += split ? ["TYPE", "CLASS", "SITE"] : [r.grouping == .class ? "CLASS" : "GROUP (class)"]
-        var table = TextTable(headers: headers, rightAligned: Set(0 ..< (withSeries ? 5 + n - 1 : 5)))
+        let numeric = (retained ? 6 : 5) + (withSeries ? n - 1 : 0)
+        var table = TextTable(headers: headers, rightAligned: Set(0 ..< numeric))
         let shown = r.groups.prefix(top)
         for (k, g) in shown.enumerated() {
-            var row = [String(k + 1), Format.count(g.tally.count), Format.bytes(g.tally.memsize),
+            var row = [String(k + 1)] + (retained ? [g.retainedSize.map(Format.bytes) ?? "?"] : []) + [Format.count(g.tally.count), Format.bytes(g.tally.memsize),
                        Format.percent(g.tally.memsize, of: r.total.memsize), Format.bytes(g.tally.bytesize)]
             if withSeries { row += g.series.map(Format.count) + [g.trend?.rawValue ?? ""] }
             if split {
@@ -99,6 +116,36 @@ enum LeaksCommand {
             out.append("(\(hidden) smaller group\(hidden == 1 ? "" : "s") not shown; --top \(r.groups.count) shows all)")
         }
         out.append("")
+        if retained {
+            out.append("RETAINED: what would be freed if all of the group's objects were gone. SHARE: of the leaked memsize.")
+            out.append("")
+        }
+        // Groups held through the same object are listed under it, in rank order.
+        var points: [(point: AccumulationPoint, groups: [Int], holds: Int, lookedAt: Int)] = []
+        for (k, g) in r.groups.prefix(top).enumerated() {
+            guard let a = g.accumulation else { continue }
+            if let p = points.firstIndex(where: { $0.point.object == a.object }) {
+                points[p].groups.append(k + 1)
+                points[p].holds += a.holds
+                points[p].lookedAt += a.lookedAt
+            } else {
+                points.append((a, [k + 1], a.holds, a.lookedAt))
+            }
+        }
+        if !points.isEmpty {
+            out.append("Where they accumulate (the long-lived objects the leaked objects are held through):")
+            for p in points {
+                out.append("")
+                out.append(ObjectText.line(ObjectFacts(r.graph, p.point.object, tree: tree)))
+                let share = p.holds == p.lookedAt ? "all \(Format.count(p.lookedAt))" : "\(Format.count(p.holds)) of \(Format.count(p.lookedAt))"
+                out.append("  holds group\(p.groups.count == 1 ? "" : "s") \(p.groups.map { "#\($0)" }.joined(separator: ", ")) (\(share) objects looked at)")
+                if let path = p.point.path {
+                    out.append("  root path:")
+                    out += ObjectText.pathLines(path, r.graph, tree, indent: "    ", limit: 12)
+                }
+            }
+            out.append("")
+        }
         out.append("Leaked \(Format.count(r.total.count)) objects, \(Format.bytes(r.total.memsize)) (memsize; \(Format.bytes(r.total.bytesize)) bytesize), in \(Format.count(r.groups.count)) groups")
         if r.moved > 0 {
             out.append("(\(Format.count(r.moved)) objects allocated before \(r.dumps[0]) are not at their address in it: moved by GC.compact, or missing from that dump; not counted.)")
@@ -133,7 +180,7 @@ enum LeaksCommand {
 
     // MARK: JSON
 
-    static func json(_ r: LeakReport, top: Int) -> JSON {
+    static func json(_ r: LeakReport, top: Int, tree: DominatorTree?) -> JSON {
         let graph = r.graph
         func key(_ k: GroupKey) -> JSON {
             var pairs: [(String, JSON)] = []
@@ -161,6 +208,15 @@ enum LeaksCommand {
                 ("series", .array(g.series.map { .int($0) })),
                 ("trend", g.trend.map { .string($0.rawValue) } ?? .null),
                 ("examples", .array(g.members.prefix(3).map { JSONReport.address(graph.address[Int($0)]) })),
+                ("retained_size", g.retainedSize.map { .uint($0) } ?? .null),
+                ("retained_count", g.retainedCount.map { .uint($0) } ?? .null),
+                ("accumulation_point", g.accumulation.map { a in
+                    .object([
+                        ("object", ObjectText.json(ObjectFacts(graph, a.object, tree: tree), graph)),
+                        ("holds", .int(a.holds)), ("looked_at", .int(a.lookedAt)),
+                        ("root_path", a.path.map { ObjectText.pathJSON($0, graph, tree) } ?? .null),
+                    ])
+                } ?? .null),
             ]
             return .object(pairs)
         }

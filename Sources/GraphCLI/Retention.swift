@@ -30,6 +30,8 @@ enum RetentionMain {
     static var commands: [(spec: CommandSpec, run: (ParsedArguments) throws -> ExitCode)] {[
         (LeaksCommand.spec, LeaksCommand.run),
         (SummaryCommand.spec, SummaryCommand.run),
+        (TopCommand.spec, TopCommand.run),
+        (WhyCommand.spec, WhyCommand.run),
     ]}
 
     static var overview: String {

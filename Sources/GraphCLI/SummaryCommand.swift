@@ -46,6 +46,11 @@ enum SummaryCommand {
             out.append("Roots: " + s.roots.map { "\($0.category) \(Format.count($0.objects))" }.joined(separator: ", ")
                 + "  (objects held per category)")
         }
+        if let u = s.unreachable {
+            out.append("Unreachable (no root reaches them; garbage not yet swept): \(Format.count(u.count)) objects, \(Format.bytes(u.memsize))")
+        } else {
+            out.append("Unreachable: unknown (no ROOT records)")
+        }
         let c = d.counts
         out.append("Not objects: \(Format.count(c.shapeRecords)) SHAPE records, \(Format.count(c.emptySlots)) empty slots (NONE), \(Format.count(c.zombies)) ZOMBIE")
         out.append("")
@@ -99,6 +104,7 @@ enum SummaryCommand {
             ("references", .int(s.edges)),
             ("memsize", .uint(s.total.memsize)),
             ("bytesize", .uint(s.total.bytesize)),
+            ("unreachable", s.unreachable.map { .object([("count", .int($0.count)), ("memsize", .uint($0.memsize))]) } ?? .null),
             ("roots", .array(s.roots.map { .object([("category", .string($0.category)), ("records", .int($0.records)), ("objects", .int($0.objects))]) })),
             ("by_type", groups(s.byType, key: "type")),
             ("by_class", groups(s.byClass, key: "class")),

@@ -37,6 +37,7 @@ public struct DominatorTree: Sendable {
     public init(_ graph: HeapGraph) {
         let n = graph.count
         superRoot = UInt32(n)
+        var clock = PhaseClock()
         let roots = graph.rootedObjects
         let none = UInt32.max
 
@@ -78,6 +79,7 @@ public struct DominatorTree: Sendable {
         }
         stack = []
         let reached = vertex.count
+        clock.lap("dominators: depth-first search")
 
         // 2. Semidominators, by preorder number, in reverse preorder. `semi[i]` starts as i;
         //    `ancestor` and `label` are the path-compressed forest of Lengauer–Tarjan's
@@ -87,6 +89,7 @@ public struct DominatorTree: Sendable {
         var ancestor = [UInt32](repeating: none, count: reached)
         var path: [UInt32] = []
         let preds = Predecessors(graph, superRoot: roots)
+        clock.lap("dominators: predecessors")
         preds.start.withUnsafeBufferPointer { predStart in
             preds.sources.withUnsafeBufferPointer { sources in
                 for i in stride(from: reached - 1, to: 0, by: -1) {
@@ -119,6 +122,7 @@ public struct DominatorTree: Sendable {
         }
         label = []
         ancestor = []
+        clock.lap("dominators: semidominators")
 
         // 3. Immediate dominators (Semi-NCA): the nearest ancestor of the DFS parent whose
         //    number is at most the semidominator's, found by walking the dominators
@@ -130,6 +134,7 @@ public struct DominatorTree: Sendable {
             idomByNumber[i] = d
         }
         semi = []
+        clock.lap("dominators: immediate dominators")
 
         // 4. Back to node indices; retained sizes summed in reverse preorder, each object
         //    into its immediate dominator.
@@ -154,6 +159,7 @@ public struct DominatorTree: Sendable {
         for v in 0 ..< n where number[v] == none {
             unreachable.add(memsize: graph.memsize[v], bytesize: graph.bytesize[v])
         }
+        clock.lap("dominators: retained sizes")
         self.idom = idom
         self.retainedSize = retainedSize
         self.retainedCount = retainedCount

@@ -20,6 +20,11 @@ public struct LeakGroup: Sendable {
     public var trend: Trend?
     /// The group's objects, as node indices of the last dump's graph.
     public var members: [UInt32] = []
+    /// What would be freed if every object of the group were gone (``LeakReport/addRetention``).
+    public var retainedSize: UInt64?
+    public var retainedCount: UInt64?
+    /// The long-lived object that holds the group's objects.
+    public var accumulation: AccumulationPoint?
 }
 
 /// What `retention leaks` found.
@@ -39,6 +44,10 @@ public struct LeakReport: Sendable {
     /// The last dump's graph: later questions (paths, retained sizes) are asked of it.
     public var graph: HeapGraph
     public var warnings: [String] = []
+    /// For each object of the last dump: whether it was allocated after DUMP1.
+    public var isNew: [Bool]
+    /// Whether groups carry retained sizes and are ranked by them.
+    public var retentionComputed = false
 }
 
 /// Why the dumps cannot be diffed.
@@ -139,7 +148,9 @@ public enum LeakDiff {
                     return previous.tags[p] == IdentityTag.of(graph, i)
                 }
                 if isLast {
-                    return report(paths, basis, grouping, first.newestGeneration, graph, surviving, seriesPerDump, moved, warnings)
+                    var isNew = [Bool](repeating: false, count: graph.count)
+                    for i in fresh { isNew[i] = true }
+                    return report(paths, basis, grouping, first.newestGeneration, graph, surviving, seriesPerDump, moved, warnings, isNew)
                 }
                 candidates = (AddressIndex(surviving.map { graph.address[$0] }), surviving.map { IdentityTag.of(graph, $0) })
             } else {
@@ -173,7 +184,8 @@ public enum LeakDiff {
 
     private static func report(_ paths: [String], _ basis: IdentityBasis, _ grouping: LeakGrouping,
                                _ firstGeneration: UInt32?, _ graph: HeapGraph, _ leaked: [Int],
-                               _ series: [[GroupKey: Int]], _ moved: Int, _ warnings: [String]) -> LeakReport {
+                               _ series: [[GroupKey: Int]], _ moved: Int, _ warnings: [String],
+                               _ isNew: [Bool]) -> LeakReport {
         var assigner = GroupAssigner(graph, grouping)
         var groups: [LeakGroup] = []
         var classCounts: [[String: Int]] = []
@@ -206,7 +218,7 @@ public enum LeakDiff {
             (a.tally.memsize, a.tally.count, b.key.label) > (b.tally.memsize, b.tally.count, a.key.label)
         }
         return LeakReport(dumps: paths, basis: basis, grouping: grouping, firstGeneration: firstGeneration,
-                          groups: groups, total: total, moved: moved, graph: graph, warnings: warnings)
+                          groups: groups, total: total, moved: moved, graph: graph, warnings: warnings, isNew: isNew)
     }
 }
 

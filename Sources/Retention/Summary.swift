@@ -36,6 +36,8 @@ public struct HeapSummary: Sendable {
     public var byClass: [SummaryGroup]
     public var bySite: [SummaryGroup]
     /// How many groups of each kind there are in all (the lists hold the largest `top`).
+    /// Objects no root reaches (garbage not yet swept), or `nil` without ROOT records.
+    public var unreachable: Tally?
     public var typeGroups: Int
     public var classGroups: Int
     public var siteGroups: Int
@@ -60,6 +62,13 @@ public struct HeapSummary: Sendable {
             classes[graph.classIndex[i], default: Tally()].add(memsize: m, bytesize: b)
         }
         self.total = total
+        if graph.diagnostics.hasRoots {
+            let reached = Reachability.memsizeReached(graph, avoiding: [Bool](repeating: false, count: graph.count))
+            var u = Tally()
+            u.count = graph.count - reached.count
+            u.memsize = total.memsize &- reached.size
+            unreachable = u
+        }
 
         var typeGroups: [SummaryGroup] = []
         for (raw, tally) in types.enumerated() where tally.count > 0 {

@@ -1,0 +1,79 @@
+import GraphModel
+import Retention
+
+/// `retention why ADDRESS DUMP`: the retention chain from a root to one object.
+enum WhyCommand {
+    static let spec = CommandSpec(
+        name: "why",
+        abstract: "Show why an object is alive: its shortest path from a GC root, and the objects whose freeing would free it.",
+        usage: "retention why [--paths <n>] [--format <text|json>] <address> <dump>",
+        discussion: """
+          Each hop shows the object's type, class, address, a short detail (a String's value, a
+          Hash's size, an Array's length), where it was allocated and what it retains. The
+          dominators are the objects every path from the roots goes through: freeing any one of
+          them frees the object.
+        """,
+        arguments: [("address", "The object's address, as the dump writes it (0x7f…)."),
+                    ("dump", "A file written by ObjectSpace.dump_all (plain or .gz), or - for standard input.")],
+        options: [OptionSpec(names: ["--paths"], valueName: "n", help: "Show up to n different shortest paths, each avoiding a hop of the ones before (default: 1).")]
+            + CommandSpec.common
+    )
+
+    static func run(_ args: ParsedArguments) throws -> ExitCode {
+        let count = try args.integer("--paths", default: 1, range: 1 ... 100)
+        let format = try args.choice("--format", ["text", "json"], default: "text")
+        guard args.positionals.count == 2 else {
+            throw UsageError(message: "Expected an address and a dump, got \(args.positionals.count) arguments")
+        }
+        guard let address = ObjectText.parseAddress(args.positionals[0]) else {
+            throw UsageError(message: "'\(args.positionals[0])' is not an address (expected hex, such as 0x7f4d6f91bd38)")
+        }
+        let graph = try LoadDump.load(args.positionals[1], strict: args.has("--strict"), quiet: args.has("--quiet"))
+        let done: ExitCode = graph.diagnostics.isIncomplete ? .incompleteInput : .success
+        guard let object = graph.index(ofAddress: address) else {
+            Terminal.error("\(graph.diagnostics.source) has no object at 0x\(String(address, radix: 16)). Take the address from this dump (addresses change between dumps), e.g. from `retention leaks --format json` (examples) or `retention top`.")
+            return .failure
+        }
+        let tree = DominatorTree(graph)
+        let paths = RootPaths.paths(to: object, in: graph, limit: count)
+        let facts = ObjectFacts(graph, object, tree: tree)
+        let dominators = tree.dominatorChain(of: object)
+        if format == "json" {
+            print(JSON.object(JSONReport.header(command: "why") + [
+                ("dump", JSONReport.dump(graph)),
+                ("object", ObjectText.json(facts, graph)),
+                ("reachable", .bool(tree.isReachable(object))),
+                ("paths", .array(paths.map { ObjectText.pathJSON($0, graph, tree) })),
+                ("dominators", .array(dominators.map { ObjectText.json(ObjectFacts(graph, $0, tree: tree), graph) })),
+                ("notes", .array(DumpNotes.notes(for: graph).map { .object([("kind", .string($0.kind)), ("text", .string($0.text))]) })),
+            ]).text)
+            return done
+        }
+        var out = ["Why is 0x\(String(address, radix: 16)) alive?", "  " + ObjectText.line(facts), ""]
+        if paths.isEmpty {
+            out.append(graph.diagnostics.hasRoots
+                ? "No root reaches it: it is garbage that the next GC frees (the dump was taken between a GC's mark and sweep, or without a GC.start before it)."
+                : "The dump has no ROOT records (a since: dump?), so no path from a root can be shown. Take a full ObjectSpace.dump_all.")
+        }
+        for (k, path) in paths.enumerated() {
+            let hops = path.count - 1
+            out.append(paths.count > 1
+                ? "Path \(k + 1) of \(paths.count) from a GC root (\(hops) hop\(hops == 1 ? "" : "s")):"
+                : "Shortest path from a GC root (\(hops) hop\(hops == 1 ? "" : "s")):")
+            out += ObjectText.pathLines(path, graph, tree)
+            out.append("")
+        }
+        if !paths.isEmpty {
+            if dominators.isEmpty {
+                out.append("No single object dominates it: it is held by the roots directly, or along several paths that meet only at the roots.")
+            } else {
+                out.append("Dominators, nearest first (freeing any one of them frees it):")
+                for d in dominators.prefix(20) { out.append("  " + ObjectText.line(ObjectFacts(graph, d, tree: tree))) }
+                if dominators.count > 20 { out.append("  … and \(Format.count(dominators.count - 20)) more up to the roots (--format json lists all)") }
+            }
+            out.append("")
+        }
+        print(out.joined(separator: "\n"), terminator: "")
+        return done
+    }
+}

@@ -1,0 +1,111 @@
+import GraphModel
+
+/// The object through which a leak group's objects are held: the long-lived Hash or Array
+/// that keeps gaining entries. This is the line a user needs to fix.
+public struct AccumulationPoint: Sendable {
+    public var object: ObjectIndex
+    /// Of the group's objects looked at, how many are held through it.
+    public var holds: Int
+    public var lookedAt: Int
+    /// Its shortest chain from a root, root first.
+    public var path: [PathStep]?
+}
+
+extension LeakReport {
+    /// Gives each group its retained size in the last dump (what would be freed if every
+    /// object of the group were gone, objects reachable only through the group included),
+    /// ranks the groups by it, and finds the accumulation point of the first `limit` groups.
+    ///
+    /// - Complexity: O(G × (V + E)) for G = min(groups, `retentionLimit`): one search from
+    ///   the roots with the group's objects taken away, per group.
+    public mutating func addRetention(tree: DominatorTree, paths: RootPaths, limit: Int,
+                                      retentionLimit: Int = 50) {
+        let reachableTotal = total(of: graph, tree)
+        var mark = [Bool](repeating: false, count: graph.count)
+        for g in groups.indices.prefix(retentionLimit) {
+            for m in groups[g].members { mark[Int(m)] = true }
+            let reached = Reachability.memsizeReached(graph, avoiding: mark)
+            groups[g].retainedSize = reachableTotal &- reached.size
+            groups[g].retainedCount = UInt64(graph.count - Int(tree.unreachable.count)) - UInt64(reached.count)
+            for m in groups[g].members { mark[Int(m)] = false }
+        }
+        groups.sort { a, b in
+            (a.retainedSize ?? 0, a.tally.memsize, a.tally.count, b.key.label)
+                > (b.retainedSize ?? 0, b.tally.memsize, b.tally.count, a.key.label)
+        }
+        for g in groups.indices.prefix(limit) {
+            groups[g].accumulation = accumulationPoint(groups[g], tree: tree, paths: paths)
+        }
+        retentionComputed = true
+    }
+
+    private func total(of graph: HeapGraph, _ tree: DominatorTree) -> UInt64 {
+        var sum: UInt64 = 0
+        for m in graph.memsize { sum &+= m }
+        return sum &- tree.unreachable.memsize
+    }
+
+    /// The most common first old object (allocated before DUMP1) above the group's objects:
+    /// on each one's dominator chain, or, where only the roots as a whole hold it, on its
+    /// shortest root path.
+    ///
+    /// - Complexity: O(sample × depth).
+    func accumulationPoint(_ group: LeakGroup, tree: DominatorTree, paths: RootPaths,
+                           sample: Int = 2000) -> AccumulationPoint? {
+        var votes: [UInt32: Int] = [:]
+        let looked = group.members.prefix(sample)
+        for m in looked {
+            var found: UInt32? = nil
+            var v = ObjectIndex(rawValue: m)
+            while let d = tree.immediateDominator(of: v) {
+                if !isNew[d.int] { found = d.rawValue; break }
+                v = d
+            }
+            if found == nil, let path = paths.shortestPath(to: ObjectIndex(rawValue: m)) {
+                for step in path.reversed() {
+                    if case let .object(o) = step, o.rawValue != m, !isNew[o.int] { found = o.rawValue; break }
+                }
+            }
+            if let f = found { votes[f, default: 0] += 1 }
+        }
+        guard let best = votes.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) else { return nil }
+        let object = ObjectIndex(rawValue: best.key)
+        return AccumulationPoint(object: object, holds: best.value, lookedAt: looked.count,
+                                 path: paths.shortestPath(to: object))
+    }
+}
+
+/// Searches from the roots with some objects taken away.
+enum Reachability {
+    /// The memsize and number of objects the roots reach when the marked objects are absent.
+    ///
+    /// - Complexity: O(V + E).
+    static func memsizeReached(_ graph: HeapGraph, avoiding: [Bool]) -> (size: UInt64, count: Int) {
+        var seen = avoiding
+        var queue: [UInt32] = []
+        queue.reserveCapacity(1024)
+        var size: UInt64 = 0
+        for t in graph.rootTargets where !seen[Int(t)] {
+            seen[Int(t)] = true
+            queue.append(t)
+        }
+        var head = 0
+        graph.edgeStart.withUnsafeBufferPointer { edgeStart in
+            graph.edges.withUnsafeBufferPointer { edges in
+                while head < queue.count {
+                    let v = Int(queue[head])
+                    head += 1
+                    size &+= graph.memsize[v]
+                    for e in Int(edgeStart[v]) ..< Int(edgeStart[v + 1]) {
+                        let t = Int(edges[e])
+                        if !seen[t] {
+                            seen[t] = true
+                            queue.append(edges[e])
+                        }
+                    }
+                }
+            }
+        }
+        return (size, queue.count)
+    }
+}

@@ -1,0 +1,139 @@
+import GraphModel
+
+/// A group in `retention top`: what the topmost members of one class or allocation site retain.
+public struct RetainerGroup: Sendable {
+    public var label: String
+    public var site: AllocationSite?
+    /// Retained memsize and object count of the group's topmost members (those with no
+    /// member of the same group above them in the dominator tree), so nothing counts twice.
+    public var retainedSize: UInt64 = 0
+    public var retainedCount: UInt64 = 0
+    /// Members of the group (all of them), and how many are topmost.
+    public var members = 0
+    public var topmost = 0
+}
+
+/// The objects that retain the most, and the same by class and by allocation site.
+public struct TopRetainers: Sendable {
+    public var objects: [ObjectIndex]
+    public var byClass: [RetainerGroup]
+    public var bySite: [RetainerGroup]
+
+    /// - Complexity: O(V log top) for the objects; O(V) for the groups (one walk of the
+    ///   dominator tree, counting for each group how many of its members are above).
+    public init(_ graph: HeapGraph, _ tree: DominatorTree, top: Int) {
+        objects = Self.largest(tree, count: graph.count, top: top)
+        let children = DominatorChildren(tree)
+        // Dense keys: class nodes numbered 0..<classes (then one for "no class"); sites as they are.
+        var classNumber = [UInt32: UInt32]()
+        var classNodes: [UInt32] = []
+        let classKeys = graph.classIndex.map { c -> UInt32 in
+            if let k = classNumber[c] { return k }
+            let k = UInt32(classNodes.count)
+            classNumber[c] = k
+            classNodes.append(c)
+            return k
+        }
+        let siteKeys = graph.site.map { $0.isNone ? UInt32(graph.sites.count) : $0.rawValue }
+        byClass = children.topmostTotals(keys: classKeys, keyCount: classNodes.count, tree: tree).map { key, group in
+            var g = group
+            let c = classNodes[Int(key)]
+            g.label = c == .max ? "(no class)"
+                : graph.className(ofClassNode: ObjectIndex(rawValue: c)) ?? "#<Class:0x\(String(graph.address[Int(c)], radix: 16))>"
+            return g
+        }
+        bySite = children.topmostTotals(keys: siteKeys, keyCount: graph.sites.count + 1, tree: tree).map { key, group in
+            var g = group
+            if key == UInt32(graph.sites.count) {
+                g.label = "(no allocation site)"
+            } else {
+                let site = graph.sites[Int(key)]
+                g.site = site
+                g.label = graph.describe(site)
+            }
+            return g
+        }
+        let order: (RetainerGroup, RetainerGroup) -> Bool = {
+            ($0.retainedSize, $0.members, $1.label) > ($1.retainedSize, $1.members, $0.label)
+        }
+        byClass = Array(byClass.sorted(by: order).prefix(top))
+        bySite = Array(bySite.sorted(by: order).prefix(top))
+    }
+
+    /// The `top` objects of largest retained size, largest first (ties: lower index first).
+    static func largest(_ tree: DominatorTree, count: Int, top: Int) -> [ObjectIndex] {
+        guard top > 0 else { return [] }
+        // A sorted window of the best `top` seen; cheap because few objects enter it.
+        var best: [(size: UInt64, index: Int)] = []
+        for i in 0 ..< count {
+            let s = tree.retainedSize[i]
+            if best.count == top, s <= best[best.count - 1].size { continue }
+            let at = best.firstIndex { $0.size < s } ?? best.count
+            best.insert((s, i), at: at)
+            if best.count > top { best.removeLast() }
+        }
+        return best.map { ObjectIndex($0.index) }
+    }
+}
+
+/// The dominator tree's children lists, in CSR form.
+struct DominatorChildren {
+    let start: [UInt32]
+    let children: [UInt32]
+    let root: Int
+
+    /// - Complexity: O(V).
+    init(_ tree: DominatorTree) {
+        let n = tree.idom.count
+        root = n
+        var start = [UInt32](repeating: 0, count: n + 2)
+        for d in tree.idom where d != .max { start[Int(d) + 1] += 1 }
+        for v in 0 ..< n + 1 { start[v + 1] += start[v] }
+        var fill = start
+        var children = [UInt32](repeating: 0, count: Int(start[n + 1]))
+        // In preorder, so each list keeps the DFS order: the output is deterministic.
+        for v in tree.preorder {
+            let d = Int(tree.idom[Int(v)])
+            children[Int(fill[d])] = v
+            fill[d] += 1
+        }
+        self.start = start
+        self.children = children
+    }
+
+    /// Per key, the retained totals of the members that have no member of the same key among
+    /// their dominators. One iterative walk of the tree: entering a node raises its key's
+    /// count of members on the current chain, leaving lowers it.
+    func topmostTotals(keys: [UInt32], keyCount: Int, tree: DominatorTree) -> [(key: UInt32, group: RetainerGroup)] {
+        var active = [UInt32](repeating: 0, count: keyCount)
+        var size = [UInt64](repeating: 0, count: keyCount)
+        var count = [UInt64](repeating: 0, count: keyCount)
+        var members = [Int](repeating: 0, count: keyCount)
+        var topmost = [Int](repeating: 0, count: keyCount)
+        var stack: [(node: Int, next: Int)] = [(root, Int(start[root]))]
+        while let top = stack.last {
+            if top.next < Int(start[top.node + 1]) {
+                stack[stack.count - 1].next += 1
+                let v = Int(children[top.next])
+                let key = Int(keys[v])
+                members[key] += 1
+                if active[key] == 0 {
+                    topmost[key] += 1
+                    size[key] &+= tree.retainedSize[v]
+                    count[key] &+= UInt64(tree.retainedCount[v])
+                }
+                active[key] += 1
+                stack.append((v, Int(start[v])))
+            } else {
+                stack.removeLast()
+                if top.node != root { active[Int(keys[top.node])] -= 1 }
+            }
+        }
+        var groups: [(key: UInt32, group: RetainerGroup)] = []
+        for k in 0 ..< keyCount where members[k] > 0 {
+            groups.append((UInt32(k), RetainerGroup(label: "", retainedSize: size[k], retainedCount: count[k],
+                                                     members: members[k], topmost: topmost[k])))
+        }
+        return groups
+    }
+}
