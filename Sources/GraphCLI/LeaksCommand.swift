@@ -19,6 +19,8 @@ enum LeaksCommand {
             OptionSpec(names: ["--by"], valueName: "grouping", help: "Group by site-type (default: type, file and line, as the classic script), site, class, type or method."),
             OptionSpec(names: ["--top"], valueName: "n", help: "Show the n largest groups (default: 20)."),
             OptionSpec(names: ["--format"], valueName: "text|json|seed", help: "Output format (default: text). seed prints the lines of the classic three-dump script."),
+            OptionSpec(names: ["--dot"], valueName: "file", help: "Also write the merged root paths of the top groups' objects as Graphviz DOT (- for standard output)."),
+            OptionSpec(names: ["--max-nodes"], valueName: "n", help: "Draw at most n nodes in the DOT file (default: \(DotWriter.defaultMaxNodes))."),
         ] + CommandSpec.common.filter { $0.names != ["--format"] }
     )
 
@@ -30,6 +32,7 @@ enum LeaksCommand {
         guard args.positionals.count >= 3 else {
             throw UsageError(message: "Expected three dumps or more, oldest first, got \(args.positionals.count)")
         }
+        let maxNodes = try args.integer("--max-nodes", default: DotWriter.defaultMaxNodes, range: 2 ... 100_000)
         let strict = args.has("--strict"), quiet = args.has("--quiet")
         var incomplete = false
         var report: LeakReport
@@ -49,6 +52,7 @@ enum LeaksCommand {
             for w in report.warnings { Terminal.warning(w) }
         }
         var tree: DominatorTree? = nil
+        var rootPaths: RootPaths? = nil
         if report.graph.diagnostics.hasRoots {
             var clock = PhaseClock()
             let dominators = DominatorTree(report.graph)
@@ -57,8 +61,19 @@ enum LeaksCommand {
             report.addRetention(tree: dominators, paths: paths, limit: min(top, accumulationLimit))
             clock.lap("group retention")
             tree = dominators
+            rootPaths = paths
         } else if !quiet {
             Terminal.warning("\(report.dumps.last!) has no ROOT records (a since: dump?): groups are ranked by memsize, without retained sizes or accumulation points.")
+        }
+        if let dotPath = args.values["--dot"] {
+            let shown = report.groups.prefix(top)
+            let targets = shown.flatMap { $0.members.map { ObjectIndex(rawValue: $0) } }
+            let merged = MergedPaths(report.graph, paths: rootPaths ?? RootPaths(report.graph), targets: targets, tree: tree)
+            var marks = DotWriter.Marks()
+            marks.targets = Set(targets.map(\.rawValue))
+            marks.holders = Set(shown.compactMap { $0.accumulation?.object.rawValue })
+            let title = "retention leaks: root paths of the top \(shown.count) leak groups (\(Format.count(targets.count)) objects) in \(report.dumps.last!)"
+            try DotWriter.write(DotWriter.render(merged, report.graph, marks: marks, title: title, maxNodes: maxNodes), to: dotPath)
         }
         switch format {
         case "json": print(json(report, top: top, tree: tree).text)

@@ -29,6 +29,7 @@ enum RetentionMain {
 
     static var commands: [(spec: CommandSpec, run: (ParsedArguments) throws -> ExitCode)] {[
         (LeaksCommand.spec, LeaksCommand.run),
+        (DotCommand.spec, DotCommand.run),
         (SummaryCommand.spec, SummaryCommand.run),
         (TopCommand.spec, TopCommand.run),
         (WhyCommand.spec, WhyCommand.run),

@@ -15,13 +15,16 @@ enum WhyCommand {
         """,
         arguments: [("address", "The object's address, as the dump writes it (0x7f…)."),
                     ("dump", "A file written by ObjectSpace.dump_all (plain or .gz), or - for standard input.")],
-        options: [OptionSpec(names: ["--paths"], valueName: "n", help: "Show up to n different shortest paths, each avoiding a hop of the ones before (default: 1).")]
+        options: [OptionSpec(names: ["--paths"], valueName: "n", help: "Show up to n different shortest paths, each avoiding a hop of the ones before (default: 1)."),
+                  OptionSpec(names: ["--dot"], valueName: "file", help: "Also write the paths as Graphviz DOT (- for standard output)."),
+                  OptionSpec(names: ["--max-nodes"], valueName: "n", help: "Draw at most n nodes in the DOT file (default: \(DotWriter.defaultMaxNodes)).")]
             + CommandSpec.common
     )
 
     static func run(_ args: ParsedArguments) throws -> ExitCode {
         let count = try args.integer("--paths", default: 1, range: 1 ... 100)
         let format = try args.choice("--format", ["text", "json"], default: "text")
+        let maxNodes = try args.integer("--max-nodes", default: DotWriter.defaultMaxNodes, range: 2 ... 100_000)
         guard args.positionals.count == 2 else {
             throw UsageError(message: "Expected an address and a dump, got \(args.positionals.count) arguments")
         }
@@ -38,6 +41,13 @@ enum WhyCommand {
         let paths = RootPaths.paths(to: object, in: graph, limit: count)
         let facts = ObjectFacts(graph, object, tree: tree)
         let dominators = tree.dominatorChain(of: object)
+        if let dotPath = args.values["--dot"] {
+            let merged = MergedPaths(graph, paths: paths.isEmpty ? [(object, nil)] : paths.map { (object, $0) }, tree: tree)
+            var marks = DotWriter.Marks()
+            marks.targets = [object.rawValue]
+            let title = "retention why 0x\(String(address, radix: 16)): \(paths.count) shortest path\(paths.count == 1 ? "" : "s") from the GC roots in \(graph.diagnostics.source)"
+            try DotWriter.write(DotWriter.render(merged, graph, marks: marks, title: title, maxNodes: maxNodes), to: dotPath)
+        }
         if format == "json" {
             print(JSON.object(JSONReport.header(command: "why") + [
                 ("dump", JSONReport.dump(graph)),

@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GraphModel
+import Retention
+
+/// Graphviz DOT of merged retention chains: roots at the top, holder above held.
+enum DotWriter {
+    /// What a picture marks, besides the chains themselves.
+    struct Marks {
+        /// Objects the picture is about (the leaked objects, the object asked about).
+        var targets: Set<UInt32> = []
+        /// Accumulation points.
+        var holders: Set<UInt32> = []
+    }
+
+    static let defaultMaxNodes = 60
+
+    /// The DOT text for `merged`, with at most `maxNodes` object and root nodes.
+    static func render(_ merged: MergedPaths, _ graph: HeapGraph, marks: Marks, title: String, maxNodes: Int) -> String {
+        let kept = merged.kept(limit: maxNodes)
+        let keptSet = Set(kept)
+        var out = "digraph retention {\n"
+        out += "  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=11, label=\"\(escape(title))\", labelloc=t];\n"
+        out += "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\", fontsize=10];\n"
+        out += "  edge [color=\"#555555\", arrowsize=0.7];\n"
+        for i in kept {
+            let node = merged.nodes[i]
+            out += "  n\(i) [" + attributes(node, graph, marks) + "];\n"
+        }
+        var cut = 0, cutNodes = 0
+        for i in kept {
+            for c in merged.nodes[i].children {
+                if keptSet.contains(c) {
+                    out += "  n\(i) -> n\(c);\n"
+                } else {
+                    cut += merged.nodes[c].targetsThrough
+                    cutNodes += 1
+                }
+            }
+        }
+        if cutNodes > 0 {
+            out += "  cut [shape=note, fillcolor=\"#eeeeee\", label=\"\(cutNodes) more node\(cutNodes == 1 ? "" : "s") not drawn (--max-nodes \(maxNodes)):\\n\(Format.count(cut)) more paths end below them\"];\n"
+        }
+        if merged.unreachableTargets > 0 {
+            out += "  unreachable [shape=note, fillcolor=\"#eeeeee\", label=\"\(Format.count(merged.unreachableTargets)) objects no root reaches (not drawn)\"];\n"
+        }
+        out += legend
+        out += "}\n"
+        return out
+    }
+
+    static let legend = """
+      subgraph cluster_legend {
+        label="Legend"; fontsize=10; style=rounded; color="#999999";
+        legend_root [shape=house, fillcolor="#d9d9d9", label="GC root (category)"];
+        legend_holder [fillcolor="#ffb347", penwidth=2, label="accumulation point\\n(long-lived holder)"];
+        legend_target [fillcolor="#ff8080", label="leaked / asked-about objects"];
+        legend_other [label="objects on the way\\nN × = merged siblings"];
+        legend_root -> legend_holder -> legend_target [style=invis];
+        legend_holder -> legend_other [style=invis];
+      }
+
+    """
+
+    static func attributes(_ node: MergedPaths.Node, _ graph: HeapGraph, _ marks: Marks) -> String {
+        switch node.kind {
+        case let .root(category):
+            return "shape=house, fillcolor=\"#d9d9d9\", label=\"ROOT \(escape(category))\""
+        case let .objects(type, classNode, site):
+            var lines: [String] = []
+            let className = classNode == .max ? nil
+                : graph.className(ofClassNode: ObjectIndex(rawValue: classNode)) ?? "#<Class:0x\(String(graph.address[Int(classNode)], radix: 16))>"
+            var head = type.name + (className.map { " " + $0 } ?? "")
+            if node.count > 1 { head = "\(Format.count(node.count)) × " + head }
+            lines.append(head)
+            if node.count == 1, let o = node.examples.first {
+                let facts = ObjectFacts(graph, o)
+                var second = "0x" + String(facts.address, radix: 16)
+                if let d = facts.detail, type != .class && type != .module { second += " " + d }
+                if type == .class || type == .module, let d = facts.detail { lines[0] = "\(type.name) \(d)" }
+                lines.append(second)
+            }
+            if !site.isNone {
+                let s = graph.sites[Int(site.rawValue)]
+                lines.append(graph.describe(s) + (graph.methodName(s).map { " in " + $0 } ?? ""))
+            }
+            if node.retainedSize > 0 { lines.append("retains " + Format.bytes(node.retainedSize)) }
+            let label = lines.map { escape(Format.label($0, width: 60, keepEnd: false)) }.joined(separator: "\\n")
+            let isHolder = node.examples.contains { marks.holders.contains($0.rawValue) }
+            let isTarget = node.targets > 0 && node.examples.contains { marks.targets.contains($0.rawValue) }
+            let fill = isHolder ? "#ffb347\", penwidth=\"2" : isTarget ? "#ff8080" : "#ffffff"
+            return "fillcolor=\"\(fill)\", label=\"\(label)\""
+        }
+    }
+
+    /// Escapes text for a double-quoted DOT string so that it renders as the literal text:
+    /// backslashes and quotes are escaped (a backslash would otherwise start `\n`, `\N`, `\G`
+    /// and the like), control characters were already made visible by `Format.label`.
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case "\r": out += "\\\\r"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// Writes `text` to `path` (`-`: standard output) whole or not at all: into a temporary
+    /// file beside it, then renamed over it.
+    static func write(_ text: String, to path: String) throws {
+        if path == "-" {
+            print(text, terminator: "")
+            return
+        }
+        let temporary = path + ".tmp-\(getpid())"
+        guard let file = fopen(temporary, "w") else {
+            throw DotError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        var ok = true
+        var t = text
+        t.withUTF8 { buffer in ok = fwrite(buffer.baseAddress, 1, buffer.count, file) == buffer.count }
+        ok = fclose(file) == 0 && ok
+        guard ok, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw DotError("cannot write \(path): \(reason)")
+        }
+    }
+}
+
+struct DotError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
