@@ -28,6 +28,7 @@ extension BlockParser {
             if found.count == 1 {
                 let at = found[0]
                 f.file = UnsafeBufferPointer(start: fileStart, count: at - fileStart)
+                f.rawFile = true
                 var c = Cursor(at + lineKey.utf8CodeUnitCount, end)
                 if let n = c.integer(), !n.negative, n.magnitude < UInt64(UInt32.max) { f.line = UInt32(n.magnitude) }
                 c.skipSpace()
@@ -55,6 +56,11 @@ extension BlockParser {
         if let at = Self.lastOccurrence(of: "\"memsize\":", in: tail, end) {
             var c = Cursor(at + 10, end)
             if let n = c.integer(), !n.negative { f.memsize = n.magnitude }
+        }
+        f.flags.remove(.old)
+        if let at = Self.lastOccurrence(of: "\"flags\":", in: tail, end) {
+            var c = Cursor(at + 8, end)
+            _ = readGCFlags(&c, &f)
         }
         return true
     }

@@ -52,7 +52,15 @@ extension BlockParser {
         var siteID = UInt32.max
         if f.file != nil || f.line != nil || f.method != nil || f.unreadableFile {
             let unreadable = Self.unreadable
-            let file = f.unreadableFile ? out.strings.intern(unreadable) : f.file.map { out.strings.intern($0) } ?? .none
+            let file: StringID
+            if f.unreadableFile {
+                file = out.strings.intern(unreadable)
+            } else if let raw = f.file, f.rawFile {
+                // Recovered bytes, not JSON text: escape them, so the table holds one form.
+                file = Self.escaped(raw).withUnsafeBufferPointer { out.strings.intern($0) }
+            } else {
+                file = f.file.map { out.strings.intern($0) } ?? .none
+            }
             let method = f.unreadableMethod ? out.strings.intern(unreadable) : f.method.map { out.strings.intern($0) } ?? .none
             siteID = out.internSite(AllocationSite(file: file, line: f.line ?? 0, method: method))
         }
@@ -63,7 +71,7 @@ extension BlockParser {
         case .valueOffset:
             if let value = f.value {
                 out.detail.append(UInt32(truncatingIfNeeded: out.values.count))
-                let kept = min(value.count, ParsedBlock.valuePrefixLimit)
+                let kept = Self.prefixLength(value, limit: ParsedBlock.valuePrefixLimit)
                 out.values.append(UInt8(kept) | (value.count > kept ? 0x80 : 0))
                 out.values.append(contentsOf: UnsafeBufferPointer(rebasing: value[..<kept]))
             } else {
@@ -78,6 +86,43 @@ extension BlockParser {
         case .number:
             out.detail.append(f.number)
         }
+    }
+
+    /// How many bytes of an escaped JSON string body to keep, at most `limit`, without cutting
+    /// an escape sequence or a UTF-8 character in two.
+    static func prefixLength(_ value: UnsafeBufferPointer<UInt8>, limit: Int) -> Int {
+        guard value.count > limit else { return value.count }
+        var i = 0
+        while i < limit {
+            if value[i] == UInt8(ascii: "\\") {
+                let length = i + 1 < value.count && value[i + 1] == UInt8(ascii: "u") ? 6 : 2
+                if i + length > limit { return i }
+                i += length
+            } else {
+                i += 1
+            }
+        }
+        var kept = min(i, limit)
+        while kept > 0, value[kept] & 0xC0 == 0x80 { kept -= 1 }
+        return kept
+    }
+
+    /// Raw bytes as the body of a JSON string.
+    static func escaped(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count + 8)
+        let hex = Array("0123456789abcdef".utf8)
+        for b in raw {
+            switch b {
+            case UInt8(ascii: "\\"), UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), b]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0 ..< 0x20: out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 15)]]
+            default: out.append(b)
+            }
+        }
+        return out
     }
 
     /// The name given to a file or method that a broken line did not let us read.

@@ -18,6 +18,8 @@ struct RecordFields {
     var method: UnsafeBufferPointer<UInt8>? = nil
     var unreadableMethod = false
     var unreadableFile = false
+    /// `file` holds raw bytes (read by recovery, where Ruby did not escape it), not JSON text.
+    var rawFile = false
     var value: UnsafeBufferPointer<UInt8>? = nil
     var name: UnsafeBufferPointer<UInt8>? = nil
     var realClassName: UnsafeBufferPointer<UInt8>? = nil
@@ -91,7 +93,7 @@ struct BlockParser {
             line += span
             p = terminated ? lineEnd + 1 : end
         }
-        out.lineCount = line - 1 + (end > base && end[-1] != UInt8(ascii: "\n") ? 1 : 0)
+        out.lineCount = line - 1
     }
 
     @inline(__always)
@@ -123,9 +125,11 @@ struct BlockParser {
             if !terminated && endsDump {
                 // Ruby ends every record with a newline: the dump was cut off here, perhaps
                 // exactly at a record's end.
-                out.report(LineIssue(line: line, lineSpan: span,
-                                     reason: "the dump ends without a final newline: it was probably cut off while being written",
-                                     recovered: true))
+                let issue = LineIssue(line: line, lineSpan: span,
+                                      reason: "the dump ends without a final newline: it was probably cut off while being written",
+                                      recovered: true)
+                out.report(issue)
+                out.cutOff = issue
             }
             if let note = f.note {
                 f.flags.insert(.recovered)
@@ -149,6 +153,11 @@ struct BlockParser {
             return
         }
         out.references.removeSubrange(referenceStart...)
+        if cutOff {
+            out.cutOff = LineIssue(line: line, lineSpan: span,
+                                   reason: "the dump ends in the middle of this record: it was cut off (the process may have died while dumping)",
+                                   recovered: false)
+        }
         let reason: String
         if cutOff {
             reason = "the dump ends in the middle of this record: it was cut off (the process may have died while dumping)"
@@ -309,7 +318,7 @@ struct BlockParser {
 
     /// `"flags":{"old":true, …}`: keeps `old`; any other key and any value is accepted (the
     /// MMTk GC writes integers there).
-    private mutating func readGCFlags(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
+    mutating func readGCFlags(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
         guard c.p < c.end, c.p.pointee == UInt8(ascii: "{") else { return c.skipValue() }
         c.p += 1
         c.skipSpace()

@@ -121,8 +121,7 @@ public enum DumpLoader {
         clock.lap("read and parse")
         var graph = builder.finish(&clock)
         graph.diagnostics.byteCount = bytesRead
-        if let cut = graph.diagnostics.issues.first(where: { $0.reason.hasPrefix("the dump ends") }),
-           graph.diagnostics.truncation == nil {
+        if let cut = graph.diagnostics.cutOff, graph.diagnostics.truncation == nil {
             graph.diagnostics.truncation = "line \(cut.line): \(cut.reason)"
         }
         try check(graph, options: options)
@@ -138,11 +137,14 @@ public enum DumpLoader {
         if filled >= 2, b[0] == 0x1F, b[1] == 0x8B { throw .gzippedTwice(source: source.name) }
         var i = 0
         if filled >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
+        // Records start after the BOM; blank lines before the first record are the parser's
+        // to skip (and count, so that line numbers stay right).
+        let start = i
         while i < filled, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
         guard i < filled else { throw .empty(source: source.name) }
         switch b[i] {
         case UInt8(ascii: "{"):
-            return i
+            return start
         case UInt8(ascii: "["):
             throw .notAHeapDump(source: source.name, reason: "it is a JSON array; a dump has one JSON object per line")
         default:

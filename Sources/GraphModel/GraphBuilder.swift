@@ -99,6 +99,10 @@ struct GraphBuilder {
             shifted.line += lineBase
             graph.diagnostics.issues.append(shifted)
         }
+        if var cut = block.cutOff {
+            cut.line += lineBase
+            graph.diagnostics.cutOff = cut
+        }
         lineBase += block.lineCount
     }
 

@@ -64,6 +64,9 @@ public struct LoadDiagnostics: Sendable {
     public var byteCount: UInt64 = 0
     /// Set when the dump ends in the middle of a record, or a gzip stream ends early.
     public var truncation: String? = nil
+    /// The last line, when the dump ends without a newline (kept apart from `issues`, which
+    /// hold only the first few).
+    public var cutOff: LineIssue? = nil
     /// References to addresses that are not in the dump (edges dropped), and how many
     /// distinct addresses they name.
     public var danglingReferences = 0

@@ -34,6 +34,8 @@ struct ParsedBlock {
     var lineCount = 0
     /// Problems, with line numbers counted from the block's first line (1-based).
     var issues: [LineIssue] = []
+    /// The block's last record, when the dump ends in it without a newline.
+    var cutOff: LineIssue? = nil
 
     /// The bytes of a string value kept per object: enough to recognise it in a report.
     static let valuePrefixLimit = 48
@@ -77,6 +79,7 @@ struct ParsedBlock {
         counts = LoadCounts()
         lineCount = 0
         issues.removeAll()
+        cutOff = nil
     }
 
     mutating func internSite(_ site: AllocationSite) -> UInt32 {
