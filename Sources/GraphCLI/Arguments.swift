@@ -16,6 +16,8 @@ struct CommandSpec {
     var arguments: [(name: String, help: String)] = []
     var options: [OptionSpec]
 
+    static let dumpArgument = (name: "dump", help: "A file written by ObjectSpace.dump_all (plain or .gz), or - for standard input.")
+
     static let common: [OptionSpec] = [
         OptionSpec(names: ["--format"], valueName: "text|json", help: "Output format (default: text)."),
         OptionSpec(names: ["--strict"], valueName: nil, help: "Fail on any line that is not valid JSON, even one that could be recovered."),
@@ -77,6 +79,14 @@ struct ParsedArguments {
     }
 
     func has(_ flag: String) -> Bool { flags.contains(flag) }
+
+    /// The one dump a single-dump command takes.
+    func singleDump() throws(UsageError) -> String {
+        guard positionals.count == 1 else {
+            throw UsageError(message: positionals.isEmpty ? "Missing expected argument '<dump>'" : "Expected one dump, got \(positionals.count)")
+        }
+        return positionals[0]
+    }
 
     /// A positive integer option, or `fallback` when absent.
     func integer(_ name: String, default fallback: Int, range: ClosedRange<Int> = 1 ... Int.max) throws(UsageError) -> Int {

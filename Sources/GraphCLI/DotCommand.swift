@@ -12,7 +12,7 @@ enum DotCommand {
           Objects of the same type, class and allocation site under one parent are drawn as one
           node with their count. Render with: dot -Tsvg retention.dot -o retention.svg
         """,
-        arguments: [("dump", "A file written by ObjectSpace.dump_all (plain or .gz), or - for standard input.")],
+        arguments: [CommandSpec.dumpArgument],
         options: [
             OptionSpec(names: ["--address"], valueName: "addr", help: "The object at this address."),
             OptionSpec(names: ["--class"], valueName: "name", help: "Every object of this class."),
@@ -31,9 +31,7 @@ enum DotCommand {
         guard selections.count == 1 else {
             throw UsageError(message: selections.isEmpty ? "Say what to draw: --address, --class or --site" : "Give one of --address, --class and --site, not \(selections.joined(separator: " and "))")
         }
-        guard args.positionals.count == 1 else {
-            throw UsageError(message: args.positionals.isEmpty ? "Missing expected argument '<dump>'" : "Expected one dump, got \(args.positionals.count)")
-        }
+        let dumpPath = try args.singleDump()
         var address: UInt64? = nil
         if let text = args.values["--address"] {
             guard let a = ObjectText.parseAddress(text) else { throw UsageError(message: "'\(text)' is not an address (expected hex, such as 0x7f4d6f91bd38)") }
@@ -46,7 +44,7 @@ enum DotCommand {
             }
             site = (String(text[..<colon]), line)
         }
-        let graph = try LoadDump.load(args.positionals[0], strict: args.has("--strict"), quiet: args.has("--quiet"))
+        let graph = try LoadDump.load(dumpPath, strict: args.has("--strict"), quiet: args.has("--quiet"))
         let selection = ObjectSelection.select(graph, address: address, className: args.values["--class"], site: site)
         guard !selection.isEmpty else {
             Terminal.error("\(graph.diagnostics.source) has no object \(selections[0] == "--address" ? "at" : "of") \(args.values[selections[0]]!).")

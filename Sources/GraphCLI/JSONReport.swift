@@ -1,4 +1,5 @@
 import GraphModel
+import Retention
 
 /// The parts every command's JSON report shares.
 enum JSONReport {
@@ -7,6 +8,10 @@ enum JSONReport {
 
     static func header(command: String) -> [(String, JSON)] {
         [("schema", .string("retention")), ("version", .int(schemaVersion)), ("command", .string(command))]
+    }
+
+    static func notes(_ notes: [DumpNote]) -> JSON {
+        .array(notes.map { .object([("kind", .string($0.kind)), ("text", .string($0.text))]) })
     }
 
     static func address(_ a: UInt64) -> JSON { .string("0x" + String(a, radix: 16)) }

@@ -11,7 +11,7 @@ enum SummaryCommand {
           Also says what the dump lacks (allocation tracing, ROOT records) and which of its lines
           could not be read.
         """,
-        arguments: [("dump", "A file written by ObjectSpace.dump_all (plain or .gz), or - for standard input.")],
+        arguments: [CommandSpec.dumpArgument],
         options: [OptionSpec(names: ["--top"], valueName: "n", help: "Show the n largest groups of each kind (default: 10).")]
             + CommandSpec.common
     )
@@ -19,10 +19,8 @@ enum SummaryCommand {
     static func run(_ args: ParsedArguments) throws -> ExitCode {
         let top = try args.integer("--top", default: 10)
         let format = try args.choice("--format", ["text", "json"], default: "text")
-        guard args.positionals.count == 1 else {
-            throw UsageError(message: args.positionals.isEmpty ? "Missing expected argument '<dump>'" : "Expected one dump, got \(args.positionals.count)")
-        }
-        let graph = try LoadDump.load(args.positionals[0], strict: args.has("--strict"), quiet: args.has("--quiet"))
+        let dumpPath = try args.singleDump()
+        let graph = try LoadDump.load(dumpPath, strict: args.has("--strict"), quiet: args.has("--quiet"))
         let summary = HeapSummary(graph, top: top)
         let notes = DumpNotes.notes(for: graph)
         if format == "json" {
@@ -110,7 +108,7 @@ enum SummaryCommand {
             ("by_class", groups(s.byClass, key: "class")),
             ("by_site", groups(s.bySite, key: "site")),
             ("groups", .object([("types", .int(s.typeGroups)), ("classes", .int(s.classGroups)), ("sites", .int(s.siteGroups))])),
-            ("notes", .array(notes.map { .object([("kind", .string($0.kind)), ("text", .string($0.text))]) })),
+            ("notes", JSONReport.notes(notes)),
             ("incomplete", .bool(d.isIncomplete)),
         ])
     }

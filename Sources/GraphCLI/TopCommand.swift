@@ -13,7 +13,7 @@ enum TopCommand {
           topmost objects (those with no object of the same class or site above them in the
           dominator tree), so nothing is counted twice.
         """,
-        arguments: [("dump", "A file written by ObjectSpace.dump_all (plain or .gz), or - for standard input.")],
+        arguments: [CommandSpec.dumpArgument],
         options: [OptionSpec(names: ["--top"], valueName: "n", help: "Show the n largest of each (default: 10).")]
             + CommandSpec.common
     )
@@ -21,10 +21,8 @@ enum TopCommand {
     static func run(_ args: ParsedArguments) throws -> ExitCode {
         let top = try args.integer("--top", default: 10)
         let format = try args.choice("--format", ["text", "json"], default: "text")
-        guard args.positionals.count == 1 else {
-            throw UsageError(message: args.positionals.isEmpty ? "Missing expected argument '<dump>'" : "Expected one dump, got \(args.positionals.count)")
-        }
-        let graph = try LoadDump.load(args.positionals[0], strict: args.has("--strict"), quiet: args.has("--quiet"))
+        let dumpPath = try args.singleDump()
+        let graph = try LoadDump.load(dumpPath, strict: args.has("--strict"), quiet: args.has("--quiet"))
         var clock = PhaseClock()
         let tree = DominatorTree(graph)
         clock.lap("dominator tree")
@@ -47,7 +45,7 @@ enum TopCommand {
                 ("by_class", groups(result.byClass, "class")),
                 ("by_site", groups(result.bySite, "site")),
                 ("unreachable", .object([("count", .int(tree.unreachable.count)), ("memsize", .uint(tree.unreachable.memsize))])),
-                ("notes", .array(notes.map { .object([("kind", .string($0.kind)), ("text", .string($0.text))]) })),
+                ("notes", JSONReport.notes(notes)),
             ]).text)
         } else {
             var out: [String] = ["Objects that retain the most (\(Format.label(graph.diagnostics.source)))"]

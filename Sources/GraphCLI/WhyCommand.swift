@@ -14,7 +14,7 @@ enum WhyCommand {
           them frees the object.
         """,
         arguments: [("address", "The object's address, as the dump writes it (0x7f…)."),
-                    ("dump", "A file written by ObjectSpace.dump_all (plain or .gz), or - for standard input.")],
+                    CommandSpec.dumpArgument],
         options: [OptionSpec(names: ["--paths"], valueName: "n", help: "Show up to n different shortest paths, each avoiding a hop of the ones before (default: 1)."),
                   OptionSpec(names: ["--dot"], valueName: "file", help: "Also write the paths as Graphviz DOT (- for standard output)."),
                   OptionSpec(names: ["--max-nodes"], valueName: "n", help: "Draw at most n nodes in the DOT file (default: \(DotWriter.defaultMaxNodes)).")]
@@ -55,7 +55,7 @@ enum WhyCommand {
                 ("reachable", .bool(tree.isReachable(object))),
                 ("paths", .array(paths.map { ObjectText.pathJSON($0, graph, tree) })),
                 ("dominators", .array(dominators.map { ObjectText.json(ObjectFacts(graph, $0, tree: tree), graph) })),
-                ("notes", .array(DumpNotes.notes(for: graph).map { .object([("kind", .string($0.kind)), ("text", .string($0.text))]) })),
+                ("notes", JSONReport.notes(DumpNotes.notes(for: graph))),
             ]).text)
             return done
         }

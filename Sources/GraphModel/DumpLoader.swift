@@ -52,7 +52,11 @@ public enum DumpLoader {
             current.release()
             next.release()
         }
-        let blocks = BlockSlots(count: workers)
+        // Two sets of blocks take turns too: one batch's blocks join the graph while the next
+        // batch is parsed into the other set.
+        let blockSets = [BlockSlots(count: workers), BlockSlots(count: workers)]
+        var turn = 0
+        var pending = 0  // pieces of the previous batch, parsed, not yet joined
         var bytesRead: UInt64 = 0
         var eof = false
 
@@ -83,6 +87,7 @@ public enum DumpLoader {
             let endsDump = eof
             let shared = ReadOnlyBytes(bytes: bytes)
             let group = DispatchGroup()
+            let blocks = blockSets[turn]
             for k in pieces.indices {
                 let last = k == pieces.count - 1
                 DispatchQueue.global().async(group: group) {
@@ -105,16 +110,25 @@ public enum DumpLoader {
                 bytesRead += UInt64(n)
                 eof = next.filled < next.capacity
             }
+            // Join the previous batch while this one is parsed.
+            do {
+                for k in 0 ..< pending { try builder.append(blockSets[1 - turn][k]) }
+            } catch {
+                group.wait()
+                throw error
+            }
             group.wait()
-            for k in pieces.indices { try builder.append(blocks[k]) }
+            pending = pieces.count
             options.progress?(LoadProgress(bytesRead: bytesRead, diskBytesRead: source.diskOffset, diskSize: source.diskSize))
             if endsDump { break }
             swap(&current, &next)
+            turn = 1 - turn
             start = 0
         }
+        for k in 0 ..< pending { try builder.append(blockSets[turn][k]) }
         current.release()
         next.release()
-        blocks.release()
+        for set in blockSets { set.release() }
         if source.endedEarly {
             builder.setTruncation("the gzip stream ends early: the file was cut off while being written or copied")
         }

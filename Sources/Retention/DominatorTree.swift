@@ -45,7 +45,7 @@ public struct DominatorTree: Sendable {
         //    DFS-tree parent of each, by preorder number.
         var number = [UInt32](repeating: none, count: n + 1)   // node -> preorder number
         var vertex = [UInt32]()                                  // preorder number -> node
-        var parent = [UInt32]()                                  // preorder number -> parent's number
+        var parent = [UInt32]()                                  // preorder number -> parent's number (DFS tree)
         vertex.reserveCapacity(n + 1)
         parent.reserveCapacity(n + 1)
         number[n] = 0
@@ -127,7 +127,9 @@ public struct DominatorTree: Sendable {
         // 3. Immediate dominators (Semi-NCA): the nearest ancestor of the DFS parent whose
         //    number is at most the semidominator's, found by walking the dominators
         //    computed so far (all of smaller preorder number).
+        number = []
         var idomByNumber = parent
+        parent = []
         for i in 1 ..< reached {
             var d = idomByNumber[i]
             while d > semi[i] { d = idomByNumber[Int(d)] }
@@ -156,7 +158,7 @@ public struct DominatorTree: Sendable {
             }
         }
         var unreachable = Tally()
-        for v in 0 ..< n where number[v] == none {
+        for v in 0 ..< n where idom[v] == none {
             unreachable.add(memsize: graph.memsize[v], bytesize: graph.bytesize[v])
         }
         clock.lap("dominators: retained sizes")

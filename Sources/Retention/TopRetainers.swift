@@ -25,24 +25,27 @@ public struct TopRetainers: Sendable {
         objects = Self.largest(tree, count: graph.count, top: top)
         let children = DominatorChildren(tree)
         // Dense keys: class nodes numbered 0..<classes (then one for "no class"); sites as they are.
-        var classNumber = [UInt32: UInt32]()
+        var classNumber = [UInt32](repeating: .max, count: graph.count + 1)  // class node (or count) -> key
         var classNodes: [UInt32] = []
         let classKeys = graph.classIndex.map { c -> UInt32 in
-            if let k = classNumber[c] { return k }
-            let k = UInt32(classNodes.count)
-            classNumber[c] = k
-            classNodes.append(c)
-            return k
+            let slot = c == .max ? graph.count : Int(c)
+            if classNumber[slot] == .max {
+                classNumber[slot] = UInt32(classNodes.count)
+                classNodes.append(c)
+            }
+            return classNumber[slot]
         }
+        classNumber = []
         let siteKeys = graph.site.map { $0.isNone ? UInt32(graph.sites.count) : $0.rawValue }
-        byClass = children.topmostTotals(keys: classKeys, keyCount: classNodes.count, tree: tree).map { key, group in
+        let totals = children.topmostTotals([(classKeys, classNodes.count), (siteKeys, graph.sites.count + 1)], tree: tree)
+        byClass = totals[0].map { key, group in
             var g = group
             let c = classNodes[Int(key)]
             g.label = c == .max ? "(no class)"
                 : graph.className(ofClassNode: ObjectIndex(rawValue: c)) ?? "#<Class:0x\(String(graph.address[Int(c)], radix: 16))>"
             return g
         }
-        bySite = children.topmostTotals(keys: siteKeys, keyCount: graph.sites.count + 1, tree: tree).map { key, group in
+        bySite = totals[1].map { key, group in
             var g = group
             if key == UInt32(graph.sites.count) {
                 g.label = "(no allocation site)"
@@ -101,34 +104,60 @@ struct DominatorChildren {
         self.children = children
     }
 
-    /// Per key, the retained totals of the members that have no member of the same key among
-    /// their dominators. One iterative walk of the tree: entering a node raises its key's
-    /// count of members on the current chain, leaving lowers it.
-    func topmostTotals(keys: [UInt32], keyCount: Int, tree: DominatorTree) -> [(key: UInt32, group: RetainerGroup)] {
-        var active = [UInt32](repeating: 0, count: keyCount)
-        var size = [UInt64](repeating: 0, count: keyCount)
-        var count = [UInt64](repeating: 0, count: keyCount)
-        var members = [Int](repeating: 0, count: keyCount)
-        var topmost = [Int](repeating: 0, count: keyCount)
+    /// For each keying (class, site…), per key, the retained totals of the members that have
+    /// no member of the same key among their dominators. One iterative walk of the tree for all
+    /// keyings: entering a node raises its key's count of members on the current chain,
+    /// leaving lowers it.
+    func topmostTotals(_ keyings: [(keys: [UInt32], keyCount: Int)], tree: DominatorTree) -> [[(key: UInt32, group: RetainerGroup)]] {
+        var counters = keyings.map { KeyCounters(count: $0.keyCount) }
         var stack: [(node: Int, next: Int)] = [(root, Int(start[root]))]
         while let top = stack.last {
             if top.next < Int(start[top.node + 1]) {
                 stack[stack.count - 1].next += 1
                 let v = Int(children[top.next])
-                let key = Int(keys[v])
-                members[key] += 1
-                if active[key] == 0 {
-                    topmost[key] += 1
-                    size[key] &+= tree.retainedSize[v]
-                    count[key] &+= UInt64(tree.retainedCount[v])
-                }
-                active[key] += 1
+                let size = tree.retainedSize[v], count = UInt64(tree.retainedCount[v])
+                for k in keyings.indices { counters[k].enter(Int(keyings[k].keys[v]), size, count) }
                 stack.append((v, Int(start[v])))
             } else {
                 stack.removeLast()
-                if top.node != root { active[Int(keys[top.node])] -= 1 }
+                if top.node != root {
+                    for k in keyings.indices { counters[k].active[Int(keyings[k].keys[top.node])] -= 1 }
+                }
             }
         }
+        return counters.map { $0.groups() }
+    }
+}
+
+/// Per-key counters of one keying during ``DominatorChildren/topmostTotals(_:tree:)``.
+struct KeyCounters {
+    var active: [UInt32]
+    var size: [UInt64]
+    var count: [UInt64]
+    var members: [Int]
+    var topmost: [Int]
+
+    init(count n: Int) {
+        active = [UInt32](repeating: 0, count: n)
+        size = [UInt64](repeating: 0, count: n)
+        count = [UInt64](repeating: 0, count: n)
+        members = [Int](repeating: 0, count: n)
+        topmost = [Int](repeating: 0, count: n)
+    }
+
+    @inline(__always)
+    mutating func enter(_ key: Int, _ retainedSize: UInt64, _ retainedCount: UInt64) {
+        members[key] += 1
+        if active[key] == 0 {
+            topmost[key] += 1
+            size[key] &+= retainedSize
+            count[key] &+= retainedCount
+        }
+        active[key] += 1
+    }
+
+    func groups() -> [(key: UInt32, group: RetainerGroup)] {
+        let keyCount = members.count
         var groups: [(key: UInt32, group: RetainerGroup)] = []
         for k in 0 ..< keyCount where members[k] > 0 {
             groups.append((UInt32(k), RetainerGroup(label: "", retainedSize: size[k], retainedCount: count[k],
