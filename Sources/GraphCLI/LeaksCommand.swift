@@ -1,3 +1,4 @@
+import Foundation
 import GraphModel
 import Retention
 
@@ -6,21 +7,31 @@ enum LeaksCommand {
     static let spec = CommandSpec(
         name: "leaks",
         abstract: "Find what leaked: objects allocated after DUMP1 that are still alive in DUMP2, DUMP3 and later dumps.",
-        usage: "retention leaks [--by <grouping>] [--top <n>] [--format <text|json|seed>] <dump1> <dump2> <dump3> [<dump> ...]",
+        usage: "retention leaks [--by <grouping>] [--top <n>] [--format <text|json|seed>] [--fail-above <size>] (<dump1> <dump2> <dump3> [<dump> ...] | <directory>)",
         discussion: """
           Take the dumps from one process, oldest first, some minutes apart. Objects are matched by
           address and allocation generation (exact), or by address, type and class where the dump has
           no allocation tracing (approximate; the report says so). With four dumps or more, each group
           shows its count in every dump after the first and is marked growing (it rose every time) or
           flat (it stopped: a cache that filled up, not a leak).
+
+          A directory argument takes the dumps named heap-PID-TIME.json in it (as
+          Examples/ruby/retention_dumps.rb writes them), one process's, in time order.
+
+          EXIT CODES: 0 success; 1 a dump could not be read or the dumps cannot be diffed;
+          2 --fail-above was exceeded (the report is printed); 3 the report is printed but part
+          of a dump could not be read; 64 the command line was wrong.
         """,
-        arguments: [("dump", "Three or more files written by ObjectSpace.dump_all (plain or .gz), oldest first.")],
+        arguments: [("dump", "Three or more files written by ObjectSpace.dump_all (plain or .gz), oldest first; or one directory of them.")],
         options: [
             OptionSpec(names: ["--by"], valueName: "grouping", help: "Group by site-type (default: type, file and line, as the classic script), site, class, type or method."),
             OptionSpec(names: ["--top"], valueName: "n", help: "Show the n largest groups (default: 20)."),
             OptionSpec(names: ["--format"], valueName: "text|json|seed", help: "Output format (default: text). seed prints the lines of the classic three-dump script."),
             OptionSpec(names: ["--dot"], valueName: "file", help: "Also write the merged root paths of the top groups' objects as Graphviz DOT (- for standard output)."),
             OptionSpec(names: ["--max-nodes"], valueName: "n", help: "Draw at most n nodes in the DOT file (default: \(DotWriter.defaultMaxNodes))."),
+            OptionSpec(names: ["--fail-above"], valueName: "size", help: "Exit 2 when what leaked retains more than size (10MB, 512kB, 1GiB, or bytes): a CI gate."),
+            OptionSpec(names: ["--pid"], valueName: "pid", help: "With a directory: take this process's dumps."),
+            OptionSpec(names: ["--all-pids"], valueName: nil, help: "With a directory: take every process's dumps, in time order."),
         ] + CommandSpec.common.filter { $0.names != ["--format"] }
     )
 
@@ -29,15 +40,40 @@ enum LeaksCommand {
         let format = try args.choice("--format", ["text", "json", "seed"], default: "text")
         let byName = try args.choice("--by", LeakGrouping.allCases.map(\.rawValue), default: LeakGrouping.siteAndType.rawValue)
         let grouping = LeakGrouping(rawValue: byName)!  // Safe because choice() accepted only these names.
-        guard args.positionals.count >= 3 else {
-            throw UsageError(message: "Expected three dumps or more, oldest first, got \(args.positionals.count)")
+        var failAbove: UInt64? = nil
+        if let text = args.values["--fail-above"] {
+            guard let size = ByteSize.parse(text) else {
+                throw UsageError(message: "The value '\(text)' is invalid for '--fail-above': expected a size such as 10MB, 512kB, 1GiB or a number of bytes")
+            }
+            failAbove = size
+        }
+        var dumps = args.positionals
+        if dumps.count == 1, DumpDirectory.isDirectory(dumps[0]) {
+            let pid = try args.values["--pid"].map { text throws(UsageError) -> Int in
+                guard let p = Int(text), p > 0 else { throw UsageError(message: "The value '\(text)' is invalid for '--pid': expected a process id") }
+                return p
+            }
+            do {
+                dumps = try DumpDirectory.dumps(in: dumps[0], pid: pid, allPIDs: args.has("--all-pids"))
+            } catch {
+                Terminal.error("\(error)")
+                return .failure
+            }
+            if !quietFlag(args) { Terminal.errorLine("Dumps, oldest first: " + dumps.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")) }
+            guard dumps.count >= 3 else {
+                Terminal.error("\(args.positionals[0]) holds \(dumps.count) dump\(dumps.count == 1 ? "" : "s") of that process; a leak diff needs three or more. Take more dumps some minutes apart.")
+                return .failure
+            }
+        }
+        guard dumps.count >= 3 else {
+            throw UsageError(message: "Expected three dumps or more, oldest first (or a directory of them), got \(dumps.count)")
         }
         let maxNodes = try args.integer("--max-nodes", default: DotWriter.defaultMaxNodes, range: 2 ... 100_000)
         let strict = args.has("--strict"), quiet = args.has("--quiet")
         var incomplete = false
         var report: LeakReport
         do {
-            report = try LeakDiff.run(paths: args.positionals, grouping: grouping) { path, edges in
+            report = try LeakDiff.run(paths: dumps, grouping: grouping) { path, edges in
                 var options = DumpLoader.Options(strict: strict)
                 options.edges = edges
                 let graph = try LoadDump.load(path, options: options, quiet: quiet)
@@ -80,8 +116,19 @@ enum LeaksCommand {
         case "seed": print(seed(report), terminator: "")
         default: print(text(report, top: top, tree: tree), terminator: "")
         }
+        if let limit = failAbove {
+            let leaked = report.totalRetained ?? report.total.memsize
+            let what = report.totalRetained == nil ? "leaked memsize (no ROOT records, so no retained size)" : "what leaked retains"
+            if leaked > limit {
+                Terminal.errorLine("retention: \(what) is \(Format.bytes(leaked)) (\(leaked) bytes), above --fail-above \(Format.bytes(limit)).")
+                return .leakAboveLimit
+            }
+            if !quiet { Terminal.errorLine("retention: \(what) is \(Format.bytes(leaked)), within --fail-above \(Format.bytes(limit)).") }
+        }
         return incomplete ? .incompleteInput : .success
     }
+
+    private static func quietFlag(_ args: ParsedArguments) -> Bool { args.has("--quiet") }
 
     // MARK: Text
 
@@ -161,7 +208,8 @@ enum LeaksCommand {
             }
             out.append("")
         }
-        out.append("Leaked \(Format.count(r.total.count)) objects, \(Format.bytes(r.total.memsize)) (memsize; \(Format.bytes(r.total.bytesize)) bytesize), in \(Format.count(r.groups.count)) groups")
+        out.append("Leaked \(Format.count(r.total.count)) objects, \(Format.bytes(r.total.memsize)) (memsize; \(Format.bytes(r.total.bytesize)) bytesize), in \(Format.count(r.groups.count)) groups"
+            + (r.totalRetained.map { "; together they retain \(Format.bytes($0))" } ?? ""))
         if r.moved > 0 {
             out.append("(\(Format.count(r.moved)) objects allocated before \(r.dumps[0]) are not at their address in it: moved by GC.compact, or missing from that dump; not counted.)")
         }
@@ -241,7 +289,8 @@ enum LeaksCommand {
             ("approximate", .bool(r.basis != .addressAndGeneration)),
             ("grouping", .string(r.grouping.rawValue)),
             ("first_generation", r.firstGeneration.map { .int(Int($0)) } ?? .null),
-            ("total", .object([("count", .int(r.total.count)), ("memsize", .uint(r.total.memsize)), ("bytesize", .uint(r.total.bytesize)), ("groups", .int(r.groups.count))])),
+            ("total", .object([("count", .int(r.total.count)), ("memsize", .uint(r.total.memsize)), ("bytesize", .uint(r.total.bytesize)),
+                               ("retained_size", r.totalRetained.map { .uint($0) } ?? .null), ("groups", .int(r.groups.count))])),
             ("groups", .array(groups)),
             ("moved", .int(r.moved)),
             ("warnings", .array(r.warnings.map { .string($0) })),

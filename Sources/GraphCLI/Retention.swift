@@ -15,6 +15,8 @@ enum ExitCode: Int32 {
     case success = 0
     /// The dump could not be read (missing, empty, not a dump, `--strict` and a bad line).
     case failure = 1
+    /// `leaks --fail-above`: what leaked retains more than the limit (the report is printed).
+    case leakAboveLimit = 2
     /// Results were printed, but part of the input could not be read: lines skipped, or the
     /// dump was cut off. The result may be incomplete.
     case incompleteInput = 3
@@ -55,6 +57,7 @@ enum RetentionMain {
             "EXIT CODES:",
             CommandSpec.row("0", "Success."),
             CommandSpec.row("1", "A dump could not be read; nothing was printed to standard output."),
+            CommandSpec.row("2", "leaks --fail-above: what leaked retains more than the limit (the report is printed)."),
             CommandSpec.row("3", "Results were printed, but part of a dump could not be read (lines skipped, or the dump was cut off)."),
             CommandSpec.row("64", "The command line was wrong."),
             "",

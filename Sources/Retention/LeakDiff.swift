@@ -48,6 +48,8 @@ public struct LeakReport: Sendable {
     public var isNew: [Bool]
     /// Whether groups carry retained sizes and are ranked by them.
     public var retentionComputed = false
+    /// What would be freed if every leaked object were gone (with ``addRetention``).
+    public var totalRetained: UInt64?
 }
 
 /// Why the dumps cannot be diffed.

@@ -29,6 +29,9 @@ extension LeakReport {
             groups[g].retainedCount = UInt64(graph.count - Int(tree.unreachable.count)) - UInt64(reached.count)
             for m in groups[g].members { mark[Int(m)] = false }
         }
+        // Everything that leaked, together: what would be freed without any of it.
+        for g in groups { for m in g.members { mark[Int(m)] = true } }
+        totalRetained = reachableTotal &- Reachability.memsizeReached(graph, avoiding: mark).size
         groups.sort { a, b in
             (a.retainedSize ?? 0, a.tally.memsize, a.tally.count, b.key.label)
                 > (b.retainedSize ?? 0, b.tally.memsize, b.tally.count, a.key.label)
