@@ -294,7 +294,8 @@ enum LeaksCommand {
             ("groups", .array(groups)),
             ("moved", .int(r.moved)),
             ("warnings", .array(r.warnings.map { .string($0) })),
-            ("last_dump", JSONReport.dump(graph)),
+            ("dump", JSONReport.dump(graph)),
+            ("notes", JSONReport.notes(DumpNotes.notes(for: graph))),
         ])
     }
 }
