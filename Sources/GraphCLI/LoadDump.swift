@@ -1,3 +1,4 @@
+import Foundation
 import GraphModel
 
 /// Loading a dump for a command: progress while it loads, warnings about its lines after.
@@ -9,6 +10,9 @@ enum LoadDump {
     }
 
     static func load(_ path: String, options given: DumpLoader.Options, quiet: Bool) throws(DumpError) -> HeapGraph {
+        if let estimate = MemoryEstimate.forDump(at: path), estimate.exceedsAvailable, !allowLowMemory {
+            throw .tooLarge(source: path, reason: "loading it needs about \(Format.bytes(estimate.needed)) of memory and this machine has \(Format.bytes(estimate.available ?? 0)) available. Free some memory or run retention on a larger machine (it needs about 0.4 bytes per byte of dump); set RETENTION_IGNORE_MEMORY=1 to try anyway")
+        }
         var options = given
         let progress = (!quiet && Terminal.stderrIsTerminal) ? ProgressLine(name: path) : nil
         if let progress { options.progress = { progress.update($0) } }
@@ -19,6 +23,9 @@ enum LoadDump {
     }
 
     static let shownIssues = 5
+
+    /// `RETENTION_IGNORE_MEMORY=1` skips the memory check (the estimate can be too careful).
+    static var allowLowMemory: Bool { ProcessInfo.processInfo.environment["RETENTION_IGNORE_MEMORY"] == "1" }
 
     static func warn(about d: LoadDiagnostics) {
         for issue in d.issues.prefix(shownIssues) {
