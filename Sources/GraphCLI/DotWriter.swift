@@ -30,16 +30,17 @@ enum DotWriter {
             let node = merged.nodes[i]
             out += "  n\(i) [" + attributes(node, graph, marks) + "];\n"
         }
-        var cut = 0, cutNodes = 0
         for i in kept {
-            for c in merged.nodes[i].children {
-                if keptSet.contains(c) {
-                    out += "  n\(i) -> n\(c);\n"
-                } else {
-                    cut += merged.nodes[c].targetsThrough
-                    cutNodes += 1
-                }
+            for c in merged.nodes[i].children where keptSet.contains(c) {
+                out += "  n\(i) -> n\(c);\n"
             }
+        }
+        // What was not drawn: every node left out, and the target paths through the highest
+        // of them (a dropped root, or a dropped child of a drawn node), counted once.
+        let cutNodes = merged.nodes.count - kept.count
+        var cut = 0
+        for (i, node) in merged.nodes.enumerated() where !keptSet.contains(i) {
+            if node.parent.map({ keptSet.contains($0) }) ?? true { cut += node.targetsThrough }
         }
         if cutNodes > 0 {
             out += "  cut [shape=note, fillcolor=\"#eeeeee\", label=\"\(cutNodes) more node\(cutNodes == 1 ? "" : "s") not drawn (--max-nodes \(maxNodes)):\\n\(Format.count(cut)) more paths end below them\"];\n"

@@ -65,6 +65,8 @@ struct TextTable {
     /// The last column is cut (from its start: paths keep their file name and line) so that
     /// lines fit this many characters.
     var maxWidth = 100
+    /// Whether the last column loses its start (paths) or its end (descriptions) when cut.
+    var cutLastColumnAtStart = true
 
     func render(indent: String = "  ") -> String {
         var widths = headers.map(\.count)
@@ -78,7 +80,7 @@ struct TextTable {
         if widths[last] > room {
             widths[last] = max(room, headers[last].count)
             for r in rows.indices where rows[r][last].count > room {
-                rows[r][last] = "…" + rows[r][last].suffix(room - 1)
+                rows[r][last] = cutLastColumnAtStart ? "…" + rows[r][last].suffix(room - 1) : rows[r][last].prefix(room - 1) + "…"
             }
         }
         func line(_ cells: [String]) -> String {

@@ -27,7 +27,7 @@ enum LeaksCommand {
             OptionSpec(names: ["--by"], valueName: "grouping", help: "Group by site-type (default: type, file and line, as the classic script), site, class, type or method."),
             OptionSpec(names: ["--top"], valueName: "n", help: "Show the n largest groups (default: 20)."),
             OptionSpec(names: ["--format"], valueName: "text|json|seed", help: "Output format (default: text). seed prints the lines of the classic three-dump script."),
-            OptionSpec(names: ["--dot"], valueName: "file", help: "Also write the merged root paths of the top groups' objects as Graphviz DOT (- for standard output)."),
+            OptionSpec(names: ["--dot"], valueName: "file", help: "Also write the merged root paths of the top groups' objects as Graphviz DOT (-: standard output, instead of the report)."),
             OptionSpec(names: ["--max-nodes"], valueName: "n", help: "Draw at most n nodes in the DOT file (default: \(DotWriter.defaultMaxNodes))."),
             OptionSpec(names: ["--fail-above"], valueName: "size", help: "Exit 2 when what leaked retains more than size (10MB, 512kB, 1GiB, or bytes): a CI gate."),
             OptionSpec(names: ["--pid"], valueName: "pid", help: "With a directory: take this process's dumps."),
@@ -111,10 +111,13 @@ enum LeaksCommand {
             let title = "retention leaks: root paths of the top \(shown.count) leak groups (\(Format.count(targets.count)) objects) in \(report.dumps.last!)"
             try DotWriter.write(DotWriter.render(merged, report.graph, marks: marks, title: title, maxNodes: maxNodes), to: dotPath)
         }
-        switch format {
-        case "json": print(json(report, top: top, tree: tree).text)
-        case "seed": print(seed(report), terminator: "")
-        default: print(text(report, top: top, tree: tree), terminator: "")
+        // With --dot -, standard output is the picture alone (so it pipes into dot).
+        if args.values["--dot"] != "-" {
+            switch format {
+            case "json": print(json(report, top: top, tree: tree).text)
+            case "seed": print(seed(report), terminator: "")
+            default: print(text(report, top: top, tree: tree), terminator: "")
+            }
         }
         if let limit = failAbove {
             let leaked = report.totalRetained ?? report.total.memsize
@@ -152,15 +155,16 @@ enum LeaksCommand {
         let withSeries = n > 3
         let split = r.grouping == .siteAndType
         let retained = r.retentionComputed
-        var headers = ["#"] + (retained ? ["RETAINED"] : []) + ["COUNT", "MEMSIZE", "SHARE", "BYTESIZE"]
+        // With a column per dump, SHARE and BYTESIZE give way (the JSON keeps them).
+        var headers = ["#"] + (retained ? ["RETAINED"] : []) + ["COUNT", "MEMSIZE"] + (withSeries ? [] : ["SHARE", "BYTESIZE"])
         if withSeries { headers += (2 ... n).map { "DUMP\($0)" } + ["TREND"] }
         headers += split ? ["TYPE", "CLASS", "SITE"] : [r.grouping == .class ? "CLASS" : "GROUP (class)"]
-        let numeric = (retained ? 6 : 5) + (withSeries ? n - 1 : 0)
+        let numeric = (retained ? 4 : 3) + (withSeries ? n - 1 : 2)
         var table = TextTable(headers: headers, rightAligned: Set(0 ..< numeric))
         let shown = r.groups.prefix(top)
         for (k, g) in shown.enumerated() {
-            var row = [String(k + 1)] + (retained ? [g.retainedSize.map(Format.bytes) ?? "?"] : []) + [Format.count(g.tally.count), Format.bytes(g.tally.memsize),
-                       Format.percent(g.tally.memsize, of: r.total.memsize), Format.bytes(g.tally.bytesize)]
+            var row = [String(k + 1)] + (retained ? [g.retainedSize.map(Format.bytes) ?? "?"] : []) + [Format.count(g.tally.count), Format.bytes(g.tally.memsize)]
+            if !withSeries { row += [Format.percent(g.tally.memsize, of: r.total.memsize), Format.bytes(g.tally.bytesize)] }
             if withSeries { row += g.series.map(Format.count) + [g.trend?.rawValue ?? ""] }
             if split {
                 let classLabel = (g.className ?? "") + (g.otherClasses > 0 ? " +\(g.otherClasses)" : "")
@@ -179,7 +183,7 @@ enum LeaksCommand {
         }
         out.append("")
         if retained {
-            out.append("RETAINED: what would be freed if all of the group's objects were gone. SHARE: of the leaked memsize.")
+            out.append("RETAINED: what would be freed if all of the group's objects were gone." + (withSeries ? " DUMPn: objects of the group allocated after DUMP1 and alive in dump n." : " SHARE: of the leaked memsize."))
             out.append("")
         }
         // Groups held through the same object are listed under it, in rank order.

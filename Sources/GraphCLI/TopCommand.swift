@@ -44,12 +44,14 @@ enum TopCommand {
                 ("objects", .array(result.objects.map { ObjectText.json(ObjectFacts(graph, $0, tree: tree), graph) })),
                 ("by_class", groups(result.byClass, "class")),
                 ("by_site", groups(result.bySite, "site")),
-                ("unreachable", .object([("count", .int(tree.unreachable.count)), ("memsize", .uint(tree.unreachable.memsize))])),
+                ("unreachable", graph.diagnostics.hasRoots
+                    ? .object([("count", .int(tree.unreachable.count)), ("memsize", .uint(tree.unreachable.memsize))]) : .null),
                 ("notes", JSONReport.notes(notes)),
             ]).text)
         } else {
             var out: [String] = ["Objects that retain the most (\(Format.label(graph.diagnostics.source)))"]
             var table = TextTable(headers: ["#", "RETAINED", "OBJECTS", "OBJECT"], rightAligned: [0, 1, 2])
+            table.cutLastColumnAtStart = false
             for (k, o) in result.objects.enumerated() {
                 var facts = ObjectFacts(graph, o, tree: tree)
                 facts.retainedSize = nil

@@ -16,7 +16,7 @@ enum WhyCommand {
         arguments: [("address", "The object's address, as the dump writes it (0x7f…)."),
                     CommandSpec.dumpArgument],
         options: [OptionSpec(names: ["--paths"], valueName: "n", help: "Show up to n different shortest paths, each avoiding a hop of the ones before (default: 1)."),
-                  OptionSpec(names: ["--dot"], valueName: "file", help: "Also write the paths as Graphviz DOT (- for standard output)."),
+                  OptionSpec(names: ["--dot"], valueName: "file", help: "Also write the paths as Graphviz DOT (-: standard output, instead of the report)."),
                   OptionSpec(names: ["--max-nodes"], valueName: "n", help: "Draw at most n nodes in the DOT file (default: \(DotWriter.defaultMaxNodes)).")]
             + CommandSpec.common
     )
@@ -47,6 +47,8 @@ enum WhyCommand {
             marks.targets = [object.rawValue]
             let title = "retention why 0x\(String(address, radix: 16)): \(paths.count) shortest path\(paths.count == 1 ? "" : "s") from the GC roots in \(graph.diagnostics.source)"
             try DotWriter.write(DotWriter.render(merged, graph, marks: marks, title: title, maxNodes: maxNodes), to: dotPath)
+            // With --dot -, standard output is the picture alone (so it pipes into dot).
+            if dotPath == "-" { return done }
         }
         if format == "json" {
             print(JSON.object(JSONReport.header(command: "why") + [
@@ -83,7 +85,16 @@ enum WhyCommand {
             }
             out.append("")
         }
-        print(out.joined(separator: "\n"), terminator: "")
+        print(out.joined(separator: "\n").trimmingTrailingNewlines)
         return done
+    }
+}
+
+extension String {
+    /// The text without the newlines at its end (printing adds exactly one).
+    var trimmingTrailingNewlines: String {
+        var s = Substring(self)
+        while s.hasSuffix("\n") { s = s.dropLast() }
+        return String(s)
     }
 }

@@ -48,10 +48,6 @@ public enum DumpLoader {
         let workers = max(1, options.workers)
         var current = ByteBuffer(capacity: max(workers * options.pieceSize, 1 << 16))
         var next = ByteBuffer(capacity: current.capacity)
-        defer {
-            current.release()
-            next.release()
-        }
         // Two sets of blocks take turns too: one batch's blocks join the graph while the next
         // batch is parsed into the other set.
         let blockSets = [BlockSlots(count: workers), BlockSlots(count: workers)]
@@ -226,9 +222,9 @@ extension String {
     }
 }
 
-/// A growable byte buffer for one batch of dump text.
-struct ByteBuffer {
-    private(set) var base: UnsafeMutableRawPointer
+/// A growable byte buffer for one batch of dump text, freed when released or dropped.
+final class ByteBuffer {
+    private var base: UnsafeMutableRawPointer?
     private(set) var capacity: Int
     var filled = 0
 
@@ -237,36 +233,40 @@ struct ByteBuffer {
         base = .allocate(byteCount: capacity, alignment: 16)
     }
 
+    deinit { base?.deallocate() }
+
     /// The bytes read so far.
     var bytes: UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: filled)
+        UnsafeBufferPointer(start: base?.assumingMemoryBound(to: UInt8.self), count: filled)
     }
 
     /// The room after them.
     var room: UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(start: base + filled, count: capacity - filled)
+        UnsafeMutableRawBufferPointer(start: base.map { $0 + filled }, count: capacity - filled)
     }
 
-    mutating func append(_ data: UnsafeRawBufferPointer) {
+    func append(_ data: UnsafeRawBufferPointer) {
+        // Safe because callers append at most `capacity - filled` bytes to a live buffer.
         if let src = data.baseAddress, data.count > 0 {
-            (base + filled).copyMemory(from: src, byteCount: data.count)
+            (base! + filled).copyMemory(from: src, byteCount: data.count)
         }
         filled += data.count
     }
 
     /// Doubles the capacity, keeping the bytes.
-    mutating func grow() {
-        let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
-        bigger.copyMemory(from: base, byteCount: filled)
-        base.deallocate()
+    func grow() {
+        let bigger = UnsafeMutableRawPointer.allocate(byteCount: max(capacity * 2, 1 << 16), alignment: 16)
+        if let base { bigger.copyMemory(from: base, byteCount: filled) }
+        base?.deallocate()
         base = bigger
-        capacity *= 2
+        capacity = max(capacity * 2, 1 << 16)
     }
 
-    mutating func release() {
-        base.deallocate()
-        base = .allocate(byteCount: 1, alignment: 16)
-        capacity = 1
+    /// Frees the memory now (the loader's buffers are not needed once the batches are joined).
+    func release() {
+        base?.deallocate()
+        base = nil
+        capacity = 0
         filled = 0
     }
 }
