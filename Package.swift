@@ -17,8 +17,10 @@ let package = Package(
         .target(name: "Retention", dependencies: ["GraphModel"]),
         // The `retention` executable: findings to text, JSON and DOT.
         .executableTarget(name: "GraphCLI", dependencies: ["GraphModel", "Retention"]),
-        .testTarget(name: "GraphModelTests", dependencies: ["GraphModel"]),
-        .testTarget(name: "RetentionTests", dependencies: ["GraphModel", "Retention"]),
-        .testTarget(name: "GraphCLITests", dependencies: ["GraphCLI"]),
+        // What the test suites share: repository paths, a seeded generator, subprocesses.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GraphModelTests", dependencies: ["GraphModel", "TestSupport"]),
+        .testTarget(name: "RetentionTests", dependencies: ["GraphModel", "Retention", "TestSupport"]),
+        .testTarget(name: "GraphCLITests", dependencies: ["GraphCLI", "TestSupport"]),
     ]
 )

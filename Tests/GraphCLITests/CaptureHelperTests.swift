@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import Testing
+import TestSupport
 
 /// `Examples/ruby/retention_dumps.rb` end to end: a real Ruby process, real signals, real dumps,
 /// and `retention leaks` on them. Needs `ruby` on PATH: skipped without it, except on CI (`CI`
@@ -88,14 +89,10 @@ struct CaptureHelperTests {
 
 /// Ruby, the example files, and a long-running process that is always stopped.
 enum CaptureHelper {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
     static let demo = root.appendingPathComponent("Examples/ruby/demo_server.rb")
 
-    static let ruby: String? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/ruby" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static let ruby = Tools.ruby
 
     /// Run when Ruby is here, and on CI, where its absence is a failure.
     static var runs: Bool { ruby != nil || ProcessInfo.processInfo.environment["CI"] != nil }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `leaks --dot`, `why --dot` and `retention dot`: every picture is rendered by Graphviz itself,
 /// which must accept it without a warning, and the labels are read back from its SVG.

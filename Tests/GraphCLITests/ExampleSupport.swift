@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 // Support for the end-to-end suites: the repository's example dumps and their facts, a dump
 // reader written without the program's parser (the oracle), external tools (Graphviz, Ruby),
@@ -265,73 +266,6 @@ enum ExampleHeaps {
 }
 
 // MARK: - Processes and tools
-
-/// Runs a program with output in temporary files (no pipe can fill up), with a timeout.
-enum Subprocess {
-    struct Result {
-        var status: Int32
-        var stdoutData: Data
-        var stderr: String
-        var timedOut: Bool
-        var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
-    }
-
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
-                    timeout: TimeInterval = 120) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let outPath = Retention.temporaryPath(".out"), errPath = Retention.temporaryPath(".err")
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
-        }
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline {
-                timedOut = true
-                process.terminate()
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Result(status: process.terminationStatus, stdoutData: try Data(contentsOf: URL(fileURLWithPath: outPath)),
-                      stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self),
-                      timedOut: timedOut)
-    }
-}
-
-enum Tools {
-    /// Whether this is CI (`CI` set): tools CI installs must then be present.
-    static let isCI = ProcessInfo.processInfo.environment["CI"] != nil
-
-    /// An executable on PATH (or at one of `preferred`).
-    static func find(_ name: String, preferred: [String] = []) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let candidates = preferred + path.split(separator: ":").map { "\($0)/\(name)" }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    static let gzip = find("gzip", preferred: ["/bin/gzip", "/usr/bin/gzip"]) ?? "/bin/gzip"
-    static let dot = find("dot", preferred: ["/usr/bin/dot"])
-    static let ruby = find("ruby")
-
-    /// Tests that need Graphviz run when it is installed, and must run on CI (which installs it).
-    static var dotRuns: Bool { dot != nil || isCI }
-}
 
 // MARK: - Graphviz
 

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import Testing
+import TestSupport
 
 /// One run of `ruby --disable-gems Examples/shop/shop.rb DIR --dumps 4`, made once for all the
 /// tests that need it, and removed when the test process exits.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A small JSON Schema (draft 2020-12) checker: the keywords docs/report.schema.json uses.
 struct SchemaChecker {
@@ -104,8 +105,8 @@ struct SchemaChecker {
 
 @Suite("The JSON report follows docs/report.schema.json")
 struct JSONSchemaTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func example(_ k: Int) -> String { root.appendingPathComponent("Examples/dumps/shop-heap\(k).json.gz").path }
+    static let root = Repository.root
+    static func example(_ k: Int) -> String { Repository.example(k) }
 
     static func checker() throws -> SchemaChecker {
         let data = try Data(contentsOf: root.appendingPathComponent("docs/report.schema.json"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `retention leaks` runs on the committed example dumps, each made once and shared.
 enum ExampleLeaks {

@@ -1,6 +1,7 @@
 import Foundation
 import GraphModel
 import Testing
+import TestSupport
 
 /// Input that is not a clean dump: each has one clear outcome (an error naming the file, or a
 /// graph with the problem reported), and none crashes.

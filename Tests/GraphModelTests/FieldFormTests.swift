@@ -1,5 +1,6 @@
 import GraphModel
 import Testing
+import TestSupport
 
 /// Hand-made records in the field forms of every Ruby version (FORMAT.md), one idea per test.
 @Suite("Field forms")
@@ -474,7 +475,7 @@ struct FieldFormTests {
 /// quotes at every alignment of the eight-byte scan.
 @Suite("String scanning")
 struct StringScanTests {
-    static func escaped(_ s: String, _ rng: inout SplitMix) -> String {
+    static func escaped(_ s: String, _ rng: inout SplitMix64) -> String {
         var out = ""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -496,7 +497,7 @@ struct StringScanTests {
 
     @Test("Class names of random text decode to the text", arguments: 0 ..< 8)
     func randomNames(_ seed: UInt64) throws {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let alphabet: [String] = ["a", "b", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1f}", "\u{7f}", "é", "€", "😀", "{", "}", "[", "]", ":", ","]
         var names: [String] = []
         var lines: [String] = []

@@ -1,6 +1,7 @@
 import Foundation
 import GraphModel
 import Testing
+import TestSupport
 
 /// The shape every ``HeapGraph`` must have, checked on every real dump.
 @Suite("Graph invariants")
@@ -97,7 +98,7 @@ struct GraphInvariantTests {
     @Test("Graphs of seeded random dumps are well formed, and their edges equal a naive resolution",
           arguments: 1 ... 20)
     func randomDumps(_ seed: UInt64) throws {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let n = Int(rng.next() % 300) + 1
         let types = ["OBJECT", "STRING", "ARRAY", "HASH", "CLASS", "MODULE", "ICLASS", "IMEMO", "DATA", "NONE", "SHAPE"]
         var addresses: [UInt64] = (0 ..< n).map { _ in 0x7f00_0000_0000 + (rng.next() % 2000) * 8 }
@@ -139,26 +140,13 @@ struct GraphInvariantTests {
     }
 }
 
-/// SplitMix64: a small seeded generator, so that random tests repeat.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Graphs large enough that the edges are resolved in several parts at once (one per core,
 /// past 100,000 objects), checked against the expectations they were generated from.
 @Suite("Large graphs")
 struct LargeGraphTests {
     @Test("150,000 random objects: every node's edges are its references in the dump plus its class")
     func largeRandomGraph() throws {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let classes = 100, n = 150_000
         func address(_ i: Int) -> UInt64 { 0x7f00_0000_0000 + UInt64(i) * 40 }
         func text(_ a: UInt64) -> String { "\"0x" + String(a, radix: 16) + "\"" }

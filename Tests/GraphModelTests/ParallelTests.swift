@@ -1,6 +1,7 @@
 import Foundation
 import GraphModel
 import Testing
+import TestSupport
 
 /// Cutting a dump into many small pieces parsed in parallel must give the graph that one
 /// piece at a time gives, column for column, diagnostics and line numbers included.
@@ -118,7 +119,7 @@ struct ParallelTests {
 struct BatchBoundaryTests {
     /// A dump of exactly `size` bytes: records of varied length, the last padded to fit.
     static func dump(size: Int, seed: UInt64, finalNewline: Bool = true) -> [UInt8] {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var out: [UInt8] = []
         var k = 0
         func record(_ k: Int, pad: Int, refs: [String]) -> [UInt8] {

@@ -1,6 +1,7 @@
 import Foundation
 import GraphModel
 import Testing
+import TestSupport
 
 /// Writing hand-made dumps to temporary files, and reading the real ones in Fixtures/.
 enum TestDumps {
@@ -69,34 +70,12 @@ enum TestDumps {
         }
     }
 
-    /// Runs `/bin/gzip` (or `/usr/bin/gzip`) with `arguments`, `input` on its standard input.
+    /// Runs gzip with `arguments`, `input` on its standard input.
     static func gzip(_ arguments: [String], input: Data) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: "/bin/gzip") ? "/bin/gzip" : "/usr/bin/gzip")
-        process.arguments = arguments
-        // Files, not pipes: no deadlock however large the data.
-        let inPath = temporaryPath(".in"), outPath = temporaryPath(".out")
-        FileManager.default.createFile(atPath: inPath, contents: input)
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: inPath)
-            try? FileManager.default.removeItem(atPath: outPath)
-        }
-        let inHandle = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
-        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        process.standardInput = inHandle
-        process.standardOutput = outHandle
-        try process.run()
-        process.waitUntilExit()
-        try inHandle.close()
-        try outHandle.close()
-        guard process.terminationStatus == 0 else {
-            throw GzipFailed(status: process.terminationStatus)
-        }
-        return try Data(contentsOf: URL(fileURLWithPath: outPath))
+        try Tools.gzip(arguments, input: input)
     }
 
-    struct GzipFailed: Error { var status: Int32 }
+
 
     static func compress(_ data: Data) throws -> Data { try gzip(["-c", "-n", "-6"], input: data) }
 

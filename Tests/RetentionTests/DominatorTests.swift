@@ -2,6 +2,7 @@ import Foundation
 import GraphModel
 import Retention
 import Testing
+import TestSupport
 
 /// Random graphs, written as dumps: objects 0..<n at addresses 0x1000 + 40 i, some held by
 /// ROOT records, random references (self-edges and cycles included).
@@ -81,18 +82,6 @@ struct RandomGraph {
             for w in 0 ..< n where reach.contains(w) && dom[w].contains(v) { retained[v] += memsize[w] }
         }
         return (idom, retained)
-    }
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -2,16 +2,13 @@ import Foundation
 import GraphModel
 import Retention
 import Testing
+import TestSupport
 
 /// Paths of the committed dumps, temporary hand-made dumps, and loading them for a diff.
 enum Dumps {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let examples = root.appendingPathComponent("Examples/dumps")
-    static let fixtures = root.appendingPathComponent("Tests/Fixtures/ruby-dumps")
-
-    static func example(_ k: Int) -> String { examples.appendingPathComponent("shop-heap\(k).json.gz").path }
-    static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name + ".json.gz").path }
+    static let examples = Repository.examples
+    static func example(_ k: Int) -> String { Repository.example(k) }
+    static func fixture(_ name: String) -> String { Repository.fixture(name) }
 
     /// The loader `LeakDiff.run` is given in the tool, without the terminal parts.
     static func load(_ path: String, _ edges: Bool) throws -> HeapGraph {
@@ -34,21 +31,7 @@ enum Dumps {
 
     /// Reads a dump (gzipped or not) as text lines, for oracles written without the parser.
     static func lines(_ path: String) throws -> [Substring] {
-        let data: Data
-        if path.hasSuffix(".gz") {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            process.arguments = ["-dc", path]
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID().uuidString)")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: out) }
-            process.standardOutput = try FileHandle(forWritingTo: out)
-            try process.run()
-            process.waitUntilExit()
-            data = try Data(contentsOf: out)
-        } else {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        }
+        let data = path.hasSuffix(".gz") ? try Tools.gunzip(path) : try Data(contentsOf: URL(fileURLWithPath: path))
         return String(decoding: data, as: UTF8.self).split(separator: "\n")
     }
 }
