@@ -91,8 +91,7 @@ enum LeaksCommand {
         var rootPaths: RootPaths? = nil
         if report.graph.diagnostics.hasRoots {
             var clock = PhaseClock()
-            let dominators = DominatorTree(report.graph)
-            let paths = RootPaths(report.graph)
+            let (dominators, paths) = DominatorTree.withRootPaths(report.graph)
             clock.lap("dominator tree and root paths")
             report.addRetention(tree: dominators, paths: paths, limit: min(top, accumulationLimit))
             clock.lap("group retention")

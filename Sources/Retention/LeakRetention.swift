@@ -21,17 +21,30 @@ extension LeakReport {
     public mutating func addRetention(tree: DominatorTree, paths: RootPaths, limit: Int,
                                       retentionLimit: Int = 50) {
         let reachableTotal = total(of: graph, tree)
-        var mark = [Bool](repeating: false, count: graph.count)
-        for g in groups.indices.prefix(retentionLimit) {
-            for m in groups[g].members { mark[Int(m)] = true }
-            let reached = Reachability.memsizeReached(graph, avoiding: mark)
-            groups[g].retainedSize = reachableTotal &- reached.size
-            groups[g].retainedCount = UInt64(graph.count - Int(tree.unreachable.count)) - UInt64(reached.count)
-            for m in groups[g].members { mark[Int(m)] = false }
+        let reachableCount = UInt64(graph.count - tree.unreachable.count)
+        // One search per group, and one for all of them together (the last set), on all cores.
+        let sets = groups.prefix(retentionLimit).map(\.members) + [groups.flatMap(\.members)]
+        let graph = self.graph
+        let workers = min(processorCount, sets.count)
+        let results = parallelMap(count: workers) { w -> [(index: Int, size: UInt64, count: Int)] in
+            var mark = [Bool](repeating: false, count: graph.count)
+            var out: [(index: Int, size: UInt64, count: Int)] = []
+            for k in stride(from: w, to: sets.count, by: workers) {
+                for m in sets[k] { mark[Int(m)] = true }
+                let reached = Reachability.memsizeReached(graph, avoiding: mark)
+                out.append((k, reached.size, reached.count))
+                for m in sets[k] { mark[Int(m)] = false }
+            }
+            return out
         }
-        // Everything that leaked, together: what would be freed without any of it.
-        for g in groups { for m in g.members { mark[Int(m)] = true } }
-        totalRetained = reachableTotal &- Reachability.memsizeReached(graph, avoiding: mark).size
+        for (k, size, count) in results.joined() {
+            if k == sets.count - 1 {
+                totalRetained = reachableTotal &- size
+            } else {
+                groups[k].retainedSize = reachableTotal &- size
+                groups[k].retainedCount = reachableCount - UInt64(count)
+            }
+        }
         groups.sort { a, b in
             (a.retainedSize ?? 0, a.tally.memsize, a.tally.count, b.key.label)
                 > (b.retainedSize ?? 0, b.tally.memsize, b.tally.count, a.key.label)
