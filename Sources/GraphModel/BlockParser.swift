@@ -49,17 +49,22 @@ struct RecordFields {
 struct BlockParser {
     var out: ParsedBlock
     private let endsDump: Bool
+    /// Whether references are read (off for the dumps of a diff whose edges are not needed:
+    /// their arrays are then only skipped over).
+    private let keepReferences: Bool
 
-    private init(into block: ParsedBlock, endsDump: Bool) {
+    private init(into block: ParsedBlock, endsDump: Bool, keepReferences: Bool) {
         self.out = block
         self.endsDump = endsDump
+        self.keepReferences = keepReferences
     }
 
     /// Parses `bytes`, which start at a record's first byte and end after a newline (or at the
     /// end of the dump, when `endsDump`), into `block` (emptied first; its capacity is reused).
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, endsDump: Bool, into block: inout ParsedBlock) {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, endsDump: Bool, keepReferences: Bool = true,
+                      into block: inout ParsedBlock) {
         block.reset()
-        var parser = BlockParser(into: block, endsDump: endsDump)
+        var parser = BlockParser(into: block, endsDump: endsDump, keepReferences: keepReferences)
         block = ParsedBlock(expectedBytes: 0)  // hand the storage to the parser, uniquely
         if let base = bytes.baseAddress, bytes.count > 0 {
             parser.parseRecords(base, base + bytes.count)
@@ -300,6 +305,15 @@ struct BlockParser {
         guard c.consume(UInt8(ascii: "[")) else {
             c.fail(.expected("'[' to open the references"))
             return false
+        }
+        if !keepReferences && f.type != .root {
+            // Addresses hold no ']': the array ends at the first one.
+            guard let close = memchr(c.p, Int32(UInt8(ascii: "]")), c.end - c.p) else {
+                c.fail(.expected("']' to close the references"))
+                return false
+            }
+            c.p = UnsafePointer(close.assumingMemoryBound(to: UInt8.self)) + 1
+            return true
         }
         c.skipSpace()
         if c.consume(UInt8(ascii: "]")) { return true }

@@ -51,6 +51,7 @@ public enum DumpLoader {
         // Two sets of blocks take turns too: one batch's blocks join the graph while the next
         // batch is parsed into the other set.
         let blockSets = [BlockSlots(count: workers), BlockSlots(count: workers)]
+        let keepEdges = options.edges
         var turn = 0
         var pending = 0  // pieces of the previous batch, parsed, not yet joined
         var bytesRead: UInt64 = 0
@@ -87,7 +88,8 @@ public enum DumpLoader {
             for k in pieces.indices {
                 let last = k == pieces.count - 1
                 DispatchQueue.global().async(group: group) {
-                    blocks.parse(k, UnsafeBufferPointer(rebasing: shared.bytes[pieces[k]]), endsDump: endsDump && last)
+                    blocks.parse(k, UnsafeBufferPointer(rebasing: shared.bytes[pieces[k]]), endsDump: endsDump && last,
+                                 keepReferences: keepEdges)
                 }
             }
             // Read the next batch while the workers parse this one: the unfinished record at
@@ -285,8 +287,8 @@ final class BlockSlots: @unchecked Sendable {
         slots.initialize(repeating: ParsedBlock(expectedBytes: 0), count: count)
     }
 
-    func parse(_ k: Int, _ bytes: UnsafeBufferPointer<UInt8>, endsDump: Bool) {
-        BlockParser.parse(bytes, endsDump: endsDump, into: &slots[k])
+    func parse(_ k: Int, _ bytes: UnsafeBufferPointer<UInt8>, endsDump: Bool, keepReferences: Bool) {
+        BlockParser.parse(bytes, endsDump: endsDump, keepReferences: keepReferences, into: &slots[k])
     }
 
     subscript(k: Int) -> ParsedBlock { slots[k] }
