@@ -47,6 +47,7 @@ enum LeaksCommand {
             }
             failAbove = size
         }
+        let strict = args.has("--strict"), quiet = args.has("--quiet")
         var dumps = args.positionals
         if dumps.count == 1, DumpDirectory.isDirectory(dumps[0]) {
             let pid = try args.values["--pid"].map { text throws(UsageError) -> Int in
@@ -59,7 +60,7 @@ enum LeaksCommand {
                 Terminal.error("\(error)")
                 return .failure
             }
-            if !quietFlag(args) { Terminal.errorLine("Dumps, oldest first: " + dumps.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")) }
+            if !quiet { Terminal.errorLine("Dumps, oldest first: " + dumps.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")) }
             guard dumps.count >= 3 else {
                 Terminal.error("\(args.positionals[0]) holds \(dumps.count) dump\(dumps.count == 1 ? "" : "s") of that process; a leak diff needs three or more. Take more dumps some minutes apart.")
                 return .failure
@@ -69,7 +70,6 @@ enum LeaksCommand {
             throw UsageError(message: "Expected three dumps or more, oldest first (or a directory of them), got \(dumps.count)")
         }
         let maxNodes = try args.integer("--max-nodes", default: DotWriter.defaultMaxNodes, range: 2 ... 100_000)
-        let strict = args.has("--strict"), quiet = args.has("--quiet")
         var incomplete = false
         var report: LeakReport
         do {
@@ -129,8 +129,6 @@ enum LeaksCommand {
         }
         return incomplete ? .incompleteInput : .success
     }
-
-    private static func quietFlag(_ args: ParsedArguments) -> Bool { args.has("--quiet") }
 
     // MARK: Text
 
