@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -83,15 +82,15 @@ public enum DumpLoader {
             let pieces = split(bytes, start, cut, into: workers)
             let endsDump = eof
             let shared = ReadOnlyBytes(bytes: bytes)
-            let group = DispatchGroup()
             let blocks = blockSets[turn]
-            for k in pieces.indices {
+            let workers = pieces.indices.map { k in
                 let last = k == pieces.count - 1
-                DispatchQueue.global().async(group: group) {
+                return WorkerThread {
                     blocks.parse(k, UnsafeBufferPointer(rebasing: shared.bytes[pieces[k]]), endsDump: endsDump && last,
                                  keepReferences: keepEdges)
                 }
             }
+            let wait = { for w in workers { w.join() } }
             // Read the next batch while the workers parse this one: the unfinished record at
             // the end of this batch first, then fresh bytes.
             if !eof {
@@ -101,7 +100,7 @@ public enum DumpLoader {
                 do {
                     n = try source.read(into: next.room)
                 } catch {
-                    group.wait()
+                    wait()
                     throw error
                 }
                 next.filled = rest + n
@@ -112,10 +111,10 @@ public enum DumpLoader {
             do {
                 for k in 0 ..< pending { try builder.append(blockSets[1 - turn][k]) }
             } catch {
-                group.wait()
+                wait()
                 throw error
             }
-            group.wait()
+            wait()
             pending = pieces.count
             options.progress?(LoadProgress(bytesRead: bytesRead, diskBytesRead: source.diskOffset, diskSize: source.diskSize))
             if endsDump { break }
@@ -277,7 +276,7 @@ final class ByteBuffer {
 /// batch so that their arrays are allocated once.
 final class BlockSlots: @unchecked Sendable {
     // Safe because slot k is written only by the task parsing piece k, and read by the
-    // loading thread only after the batch's DispatchGroup has been waited on.
+    // loading thread only after the batch's worker threads have been joined.
     private let slots: UnsafeMutablePointer<ParsedBlock>
     private let count: Int
 
@@ -307,6 +306,6 @@ final class BlockSlots: @unchecked Sendable {
 /// A batch's bytes, handed to the parsing threads.
 private struct ReadOnlyBytes: @unchecked Sendable {
     // Safe because the threads only read it, and the buffer is neither written nor freed
-    // until parallelMap has returned.
+    // until they have been joined.
     let bytes: UnsafeBufferPointer<UInt8>
 }

@@ -1,22 +1,72 @@
-import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Runs `body` for 0..<count on the machine's cores and returns the results in order.
 ///
 /// Each call writes only its own slot of a buffer allocated for the purpose, so the calls
-/// share nothing mutable.
+/// share nothing mutable. The work runs on POSIX threads that are joined before the results
+/// are read: the join is the synchronization, plain for a reader and for ThreadSanitizer.
 package func parallelMap<T>(count: Int, _ body: @Sendable (Int) -> T) -> [T] {
     guard count > 1 else { return (0 ..< count).map { body($0) } }
     let slots = ResultSlots<T>(count: count)
-    DispatchQueue.concurrentPerform(iterations: count) { i in slots.set(i, body(i)) }
+    withoutActuallyEscaping(body) { body in
+        let unchecked = UncheckedBody(body: body)
+        let threads = (1 ..< count).map { i in WorkerThread { slots.set(i, unchecked.body(i)) } }
+        slots.set(0, body(0))
+        for t in threads { t.join() }
+    }
     return slots.take()
 }
 
 /// The number of pieces to split parallel work into.
-package var processorCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+package var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+/// A POSIX thread running one closure; `join()` waits for it (and must be called).
+package final class WorkerThread: @unchecked Sendable {
+    // Safe because `thread` is written once, by init, before any other use.
+    private var thread = pthread_t()
+
+    package init(_ body: @escaping @Sendable () -> Void) {
+        let box = Unmanaged.passRetained(ClosureBox(body)).toOpaque()
+        let status = pthread_create(&thread, nil, { argument in
+            // Safe because the argument is the box passed just below, retained once for us.
+            let box = Unmanaged<ClosureBox>.fromOpaque(argument!).takeRetainedValue()
+            box.body()
+            return nil
+        }, box)
+        if status != 0 {
+            // No thread to be had: run the work here instead.
+            Unmanaged<ClosureBox>.fromOpaque(box).takeRetainedValue().body()
+            thread = pthread_t()
+            joined = true
+        }
+    }
+
+    private var joined = false
+
+    package func join() {
+        guard !joined else { return }
+        pthread_join(thread, nil)
+        joined = true
+    }
+}
+
+private final class ClosureBox: @unchecked Sendable {
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+}
+
+/// A non-escaping body handed to threads that are joined before it goes out of scope.
+private struct UncheckedBody<T>: @unchecked Sendable {
+    let body: (Int) -> T
+}
 
 private final class ResultSlots<T>: @unchecked Sendable {
     // Safe because each index is written by exactly one call of parallelMap's body, and read
-    // only after concurrentPerform has returned.
+    // only after every thread that writes has been joined.
     private let base: UnsafeMutablePointer<T?>
     private let count: Int
 
@@ -29,7 +79,7 @@ private final class ResultSlots<T>: @unchecked Sendable {
     func set(_ i: Int, _ value: T) { base[i] = value }
 
     func take() -> [T] {
-        // Safe because concurrentPerform returns only after every slot was set.
+        // Safe because every slot was set before the threads were joined.
         (0 ..< count).map { base[$0].take()! }
     }
 
@@ -38,5 +88,3 @@ private final class ResultSlots<T>: @unchecked Sendable {
         base.deallocate()
     }
 }
-
-import Foundation
