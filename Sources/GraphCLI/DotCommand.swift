@@ -31,7 +31,7 @@ enum DotCommand {
         guard selections.count == 1 else {
             throw UsageError(message: selections.isEmpty ? "Say what to draw: --address, --class or --site" : "Give one of --address, --class and --site, not \(selections.joined(separator: " and "))")
         }
-        let dumpPath = try args.singleDump()
+        _ = try args.singleDump()  // a usage error before any option is looked at further
         var address: UInt64? = nil
         if let text = args.values["--address"] {
             guard let a = ObjectText.parseAddress(text) else { throw UsageError(message: "'\(text)' is not an address (expected hex, such as 0x7f4d6f91bd38)") }
@@ -44,7 +44,7 @@ enum DotCommand {
             }
             site = (String(text[..<colon]), line)
         }
-        let graph = try LoadDump.load(dumpPath, strict: args.has("--strict"), quiet: args.has("--quiet"))
+        let graph = try LoadDump.load(args)
         let selection = ObjectSelection.select(graph, address: address, className: args.values["--class"], site: site)
         guard !selection.isEmpty else {
             Terminal.error("\(graph.diagnostics.source) has no object \(selections[0] == "--address" ? "at" : "of") \(args.values[selections[0]]!).")

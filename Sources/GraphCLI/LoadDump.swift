@@ -5,6 +5,11 @@ import GraphModel
 enum LoadDump {
     /// Reads `path`, showing progress on a terminal and warning about lines that were
     /// skipped or recovered (the first few; the rest are counted).
+    /// The one dump a single-dump command names, read with its --strict and --quiet.
+    static func load(_ args: ParsedArguments) throws -> HeapGraph {
+        try load(try args.singleDump(), strict: args.has("--strict"), quiet: args.has("--quiet"))
+    }
+
     static func load(_ path: String, strict: Bool, quiet: Bool) throws(DumpError) -> HeapGraph {
         try load(path, options: DumpLoader.Options(strict: strict), quiet: quiet)
     }

@@ -19,8 +19,7 @@ enum SummaryCommand {
     static func run(_ args: ParsedArguments) throws -> ExitCode {
         let top = try args.integer("--top", default: 10)
         let format = try args.choice("--format", ["text", "json"], default: "text")
-        let dumpPath = try args.singleDump()
-        let graph = try LoadDump.load(dumpPath, strict: args.has("--strict"), quiet: args.has("--quiet"))
+        let graph = try LoadDump.load(args)
         let summary = HeapSummary(graph, top: top)
         let notes = DumpNotes.notes(for: graph)
         if format == "json" {

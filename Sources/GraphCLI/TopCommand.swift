@@ -21,8 +21,7 @@ enum TopCommand {
     static func run(_ args: ParsedArguments) throws -> ExitCode {
         let top = try args.integer("--top", default: 10)
         let format = try args.choice("--format", ["text", "json"], default: "text")
-        let dumpPath = try args.singleDump()
-        let graph = try LoadDump.load(dumpPath, strict: args.has("--strict"), quiet: args.has("--quiet"))
+        let graph = try LoadDump.load(args)
         var clock = PhaseClock()
         let tree = DominatorTree(graph)
         clock.lap("dominator tree")
