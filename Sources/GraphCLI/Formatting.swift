@@ -1,3 +1,5 @@
+import GraphModel
+
 /// Numbers and sizes for people: `12,345`, `1.2 MB`.
 enum Format {
     static func count(_ n: Int) -> String {
@@ -44,7 +46,7 @@ enum Format {
         var out = ""
         for scalar in s.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F {
-                out += scalar == "\n" ? "\\n" : scalar == "\t" ? "\\t" : "\\x" + String(scalar.value, radix: 16).leftPad(2)
+                out += scalar == "\n" ? "\\n" : scalar == "\t" ? "\\t" : "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
             } else {
                 out.unicodeScalars.append(scalar)
             }

@@ -1,3 +1,5 @@
+import GraphModel
+
 /// A JSON value built in order, so that output keys keep the order they were written in.
 indirect enum JSON {
     case object([(String, JSON)])
@@ -53,7 +55,7 @@ indirect enum JSON {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += "\\u" + String(scalar.value, radix: 16).leftPad(4)
+                out += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -61,8 +63,3 @@ indirect enum JSON {
     }
 }
 
-extension String {
-    func leftPad(_ width: Int, _ pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
-    }
-}

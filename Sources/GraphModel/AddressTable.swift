@@ -102,11 +102,6 @@ public struct AddressIndex: Sendable {
         let found = table.withLookup(addresses) { $0(address) }
         return found == .max ? nil : Int(found)
     }
-
-    /// Runs `body` with a lookup (position or `UInt32.max`) that does not copy the table.
-    public func withLookup<R>(_ body: ((UInt64) -> UInt32) throws -> R) rethrows -> R {
-        try table.withLookup(addresses, body)
-    }
 }
 
 extension HeapGraph {

@@ -218,7 +218,8 @@ public enum DumpLoader {
 }
 
 extension String {
-    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+    /// The text padded on the left to `width` characters (hex bytes, escapes).
+    package func leftPadded(to width: Int, with pad: Character = "0") -> String {
         count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }

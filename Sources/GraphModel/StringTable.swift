@@ -29,21 +29,6 @@ public struct StringTable: Sendable {
         return JSONText.decode(rawBytes(id))
     }
 
-    /// The ID of `text` if it was interned; `nil` otherwise.
-    public func find(_ text: String) -> StringID? {
-        var t = text
-        return t.withUTF8 { buffer in
-            let h = Self.hash(buffer)
-            var slot = Int(h) & (slots.count - 1)
-            while slots[slot] != .max {
-                let id = StringID(rawValue: slots[slot])
-                if hashes[Int(id.rawValue)] == h, rawBytes(id).elementsEqual(buffer) { return id }
-                slot = (slot + 1) & (slots.count - 1)
-            }
-            return nil
-        }
-    }
-
     /// Interns `text` (already in the dump's escaped form).
     @discardableResult
     public mutating func intern(_ text: String) -> StringID {

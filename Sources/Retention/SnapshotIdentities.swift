@@ -79,9 +79,6 @@ public struct SnapshotIdentities: Sendable {
         guard let p = index.position(of: address) else { return false }
         return tags[p] == tag
     }
-
-    /// Whether the dump has any object at `address`.
-    public func hasAddress(_ address: UInt64) -> Bool { index.position(of: address) != nil }
 }
 
 /// The identity tag of an object: its generation where the dump traced its allocation,
