@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "retention",
     products: [
-        .executable(name: "retention", targets: ["GraphCLI"]),
+        .executable(name: "retention", targets: ["RetentionTool"]),
         .library(name: "GraphModel", targets: ["GraphModel"]),
         .library(name: "Retention", targets: ["Retention"]),
     ],
@@ -15,12 +15,15 @@ let package = Package(
         .target(name: "GraphModel", dependencies: ["CZlib"]),
         // Graph to findings: summaries, diffs, root paths, dominators.
         .target(name: "Retention", dependencies: ["GraphModel"]),
-        // The `retention` executable: findings to text, JSON and DOT.
-        .executableTarget(name: "GraphCLI", dependencies: ["GraphModel", "Retention"]),
+        // Findings to text, JSON and DOT, and the command line declared once: a library, so
+        // that tests and fuzz targets call the commands and renderers in-process.
+        .target(name: "GraphCLI", dependencies: ["GraphModel", "Retention"]),
+        // The `retention` executable: `main` only.
+        .executableTarget(name: "RetentionTool", dependencies: ["GraphCLI"]),
         // What the test suites share: repository paths, a seeded generator, subprocesses.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GraphModelTests", dependencies: ["GraphModel", "TestSupport"]),
         .testTarget(name: "RetentionTests", dependencies: ["GraphModel", "Retention", "TestSupport"]),
-        .testTarget(name: "GraphCLITests", dependencies: ["GraphCLI", "TestSupport"]),
+        .testTarget(name: "GraphCLITests", dependencies: ["GraphModel", "Retention", "GraphCLI", "RetentionTool", "TestSupport"]),
     ]
 )

@@ -21,9 +21,9 @@ public func leaksFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     parts.append(UnsafeBufferPointer(rebasing: all[start...]))
     while parts.count < 3 { parts.append(parts[parts.count - 1]) }
     let paths = parts.enumerated().map { FuzzFiles.write($0.element, index: $0.offset) }
-    let report: LeakReport
+    let r: LeakReport
     do {
-        report = try LeakDiff.run(paths: paths, grouping: .siteAndType) { path, edges in
+        r = try LeakAnalysis.run(paths: paths, grouping: .siteAndType, accumulationLimit: 3) { path, edges in
             var options = DumpLoader.Options()
             options.edges = edges
             options.pieceSize = 512
@@ -32,20 +32,15 @@ public func leaksFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     } catch {
         return 0
     }
-    var r = report
-    let tree = DominatorTree(r.graph)
-    let rootPaths = RootPaths(r.graph)
-    r.addRetention(tree: tree, paths: rootPaths, limit: 3)
-    _ = LeaksCommand.text(r, top: 5, tree: tree)
-    _ = LeaksCommand.json(r, top: 5, tree: tree).text
-    _ = LeaksCommand.seed(r)
-    let targets = r.groups.prefix(3).flatMap { $0.members.map { ObjectIndex(rawValue: $0) } }
-    let merged = MergedPaths(r.graph, paths: rootPaths, targets: targets, tree: tree)
-    _ = DotWriter.render(merged, r.graph, marks: DotWriter.Marks(), title: "fuzz \"title\" \\", maxNodes: 8)
-    if let first = targets.first {
-        for path in RootPaths.paths(to: first, in: r.graph, limit: 3) {
-            _ = ObjectText.pathLines(path, r.graph, tree)
-        }
+    _ = LeaksText.render(r, top: 5)
+    _ = LeaksJSON.render(r, top: 5).text
+    _ = LeaksSeed.render(r)
+    _ = LeaksDot.render(r, top: 3, maxNodes: 8)
+    if let first = r.groups.first?.members.first {
+        let answer = WhyAnswer(r.graph, first, paths: 3)
+        _ = WhyReport.text(answer)
+        _ = WhyReport.json(answer).text
+        _ = WhyReport.dot(answer, maxNodes: 8)
     }
     return 0
 }

@@ -25,9 +25,9 @@ quiet_link swiftc "${FLAGS[@]}" -module-name Retention -I "$OUT" -emit-module -e
   -emit-library -static -o "$OUT/libRetention.a" Sources/Retention/*.swift
 quiet_link swiftc "${FLAGS[@]}" -module-name FuzzReader -I "$OUT" -L "$OUT" -lGraphModel -lRetention -lz \
   Fuzz/FuzzFiles.swift Fuzz/ReaderFuzz.swift -o "$OUT/fuzz-reader"
-# The leaks target is compiled with the command-line sources (for the text, JSON and DOT
-# output), all but the file holding @main.
-CLI=$(ls Sources/GraphCLI/*.swift | grep -v '/Retention.swift$')
+# The leaks target is compiled with the command-line library (the renderers of text, JSON
+# and DOT); the executable's `main` is a target of its own.
+CLI=$(find Sources/GraphCLI -name '*.swift' | sort)
 quiet_link swiftc "${FLAGS[@]}" -module-name FuzzLeaks -I "$OUT" -L "$OUT" -lGraphModel -lRetention -lz \
   $CLI Fuzz/FuzzFiles.swift Fuzz/LeaksFuzz.swift -o "$OUT/fuzz-leaks"
 

@@ -73,20 +73,13 @@ public struct HeapGraph: Sendable {
         return c == .max ? nil : ObjectIndex(rawValue: c)
     }
 
-    /// A class's or module's name, as the dump gives it (`name`, else `real_class_name`).
-    /// A singleton class is named after the class the dump gives it, marked `(singleton)`.
-    public func className(ofClassNode node: ObjectIndex) -> String? {
+    /// A class's or module's name as the dump gives it (`name`, else `real_class_name`), with
+    /// no mark for a singleton class (its `flags` say so); `nil` when the node is not a class
+    /// or module, or the dump names it nowhere.
+    public func rawClassName(ofClassNode node: ObjectIndex) -> String? {
         guard type[node.int] == .class || type[node.int] == .module else { return nil }
         let id = detail[node.int]
-        guard id != .max else { return nil }
-        let name = strings[StringID(rawValue: id)]
-        return flags[node.int].contains(.singleton) ? name + " (singleton)" : name
-    }
-
-    /// The name of `object`'s class, or `nil` when it has none the dump can name.
-    public func className(of object: ObjectIndex) -> String? {
-        guard let c = classOf(object) else { return nil }
-        return className(ofClassNode: c) ?? "#<Class:0x\(String(address[c.int], radix: 16))>"
+        return id == .max ? nil : strings[StringID(rawValue: id)]
     }
 
     /// The start of a STRING's, SYMBOL's or FLOAT's value (at most 48 bytes of it, as the
@@ -124,13 +117,7 @@ public struct HeapGraph: Sendable {
         return s.isNone ? nil : sites[Int(s.rawValue)]
     }
 
-    /// `file:line` of a site, for display.
-    public func describe(_ site: AllocationSite) -> String {
-        let file = site.file.isNone ? "(no file)" : strings[site.file]
-        return site.line == 0 ? file : "\(file):\(site.line)"
-    }
-
-    /// The allocating method of a site, for display.
+    /// The allocating method of a site; `nil` where the dump names none.
     public func methodName(_ site: AllocationSite) -> String? {
         site.method.isNone ? nil : strings[site.method]
     }

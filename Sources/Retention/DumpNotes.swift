@@ -1,11 +1,40 @@
 import GraphModel
 
 /// Something a user should know about a dump before trusting an answer from it: what the
-/// dump lacks, and what could not be read.
-public struct DumpNote: Sendable, Hashable {
+/// dump lacks, and what could not be read. Data only: the renderers word it.
+public enum DumpNote: Sendable, Hashable {
+    /// The dump ends mid-record or mid-stream; the reason as the reader found it.
+    case truncated(reason: String)
+    case skippedLines(Int)
+    case recoveredLines(Int)
+    /// No object has an allocation site.
+    case noAllocationTracing
+    /// Some objects have no allocation site (allocated before tracing started).
+    case partialAllocationTracing(without: Int, of: Int)
+    /// No ROOT records (a `since:` dump).
+    case noRoots
+    case danglingReferences(references: Int, targets: Int)
+    case danglingRootReferences(Int)
+    case unresolvedClasses(Int)
+    case duplicateAddresses(Int)
+    case emptySlots(none: Int, zombies: Int)
+
     /// A stable key for scripts: `no_allocation_tracing`, `no_roots`, `dangling_references`…
-    public var kind: String
-    public var text: String
+    public var kind: String {
+        switch self {
+        case .truncated: return "truncated"
+        case .skippedLines: return "skipped_lines"
+        case .recoveredLines: return "recovered_lines"
+        case .noAllocationTracing: return "no_allocation_tracing"
+        case .partialAllocationTracing: return "partial_allocation_tracing"
+        case .noRoots: return "no_roots"
+        case .danglingReferences: return "dangling_references"
+        case .danglingRootReferences: return "dangling_root_references"
+        case .unresolvedClasses: return "unresolved_classes"
+        case .duplicateAddresses: return "duplicate_addresses"
+        case .emptySlots: return "empty_slots"
+        }
+    }
 }
 
 public enum DumpNotes {
@@ -14,44 +43,20 @@ public enum DumpNotes {
         let d = graph.diagnostics
         let c = d.counts
         var notes: [DumpNote] = []
-        if let t = d.truncation {
-            notes.append(DumpNote(kind: "truncated", text: "The dump is truncated (\(t)). Everything before the cut was read; take the dump again if you can."))
-        }
-        if c.skippedLines > 0 {
-            notes.append(DumpNote(kind: "skipped_lines", text: "\(c.skippedLines) lines could not be read and were skipped; the objects on them are missing."))
-        }
-        if c.recoveredLines > 0 {
-            notes.append(DumpNote(kind: "recovered_lines", text: "\(c.recoveredLines) lines were not valid JSON (Ruby writes some) and were recovered: address, type and references read; some allocation fields may be missing."))
-        }
+        if let t = d.truncation { notes.append(.truncated(reason: t)) }
+        if c.skippedLines > 0 { notes.append(.skippedLines(c.skippedLines)) }
+        if c.recoveredLines > 0 { notes.append(.recoveredLines(c.recoveredLines)) }
         if graph.count > 0 && c.objectsWithAllocationInfo == 0 {
-            notes.append(DumpNote(kind: "no_allocation_tracing", text: "No allocation sites: the process did not trace allocations. Add `require \"objspace\"; ObjectSpace.trace_object_allocations_start` as early as possible (e.g. at the top of config/boot.rb), then take the dumps again."))
+            notes.append(.noAllocationTracing)
         } else if c.objectsWithAllocationInfo < graph.count {
-            let without = graph.count - c.objectsWithAllocationInfo
-            notes.append(DumpNote(kind: "partial_allocation_tracing", text: "\(percent(without, graph.count)) of objects (\(without)) have no allocation site: they were allocated before tracing started."))
+            notes.append(.partialAllocationTracing(without: graph.count - c.objectsWithAllocationInfo, of: graph.count))
         }
-        if !d.hasRoots && graph.count > 0 {
-            notes.append(DumpNote(kind: "no_roots", text: "No ROOT records: this looks like a dump written with `since:`, which holds only recent objects. Paths from the roots need a full ObjectSpace.dump_all."))
-        }
-        if d.danglingReferences > 0 {
-            notes.append(DumpNote(kind: "dangling_references", text: "\(d.danglingReferences) references name \(d.danglingTargets) addresses that are not in the dump; those edges were dropped. A few are normal (Ruby leaves the dump's own IO or String out)."))
-        }
-        if d.danglingRootReferences > 0 {
-            notes.append(DumpNote(kind: "dangling_root_references", text: "\(d.danglingRootReferences) ROOT references name addresses that are not in the dump."))
-        }
-        if d.unresolvedClasses > 0 {
-            notes.append(DumpNote(kind: "unresolved_classes", text: "\(d.unresolvedClasses) objects name a class that is not in the dump or is not a class; they are grouped under (no class)."))
-        }
-        if d.duplicateAddresses > 0 {
-            notes.append(DumpNote(kind: "duplicate_addresses", text: "\(d.duplicateAddresses) records repeat an address an earlier record has; references to that address go to the first."))
-        }
-        if c.emptySlots > 0 || c.zombies > 0 {
-            notes.append(DumpNote(kind: "empty_slots", text: "\(c.emptySlots) empty slots (NONE) and \(c.zombies) ZOMBIE slots of a `full: true` dump were counted and left out of the graph."))
-        }
+        if !d.hasRoots && graph.count > 0 { notes.append(.noRoots) }
+        if d.danglingReferences > 0 { notes.append(.danglingReferences(references: d.danglingReferences, targets: d.danglingTargets)) }
+        if d.danglingRootReferences > 0 { notes.append(.danglingRootReferences(d.danglingRootReferences)) }
+        if d.unresolvedClasses > 0 { notes.append(.unresolvedClasses(d.unresolvedClasses)) }
+        if d.duplicateAddresses > 0 { notes.append(.duplicateAddresses(d.duplicateAddresses)) }
+        if c.emptySlots > 0 || c.zombies > 0 { notes.append(.emptySlots(none: c.emptySlots, zombies: c.zombies)) }
         return notes
-    }
-
-    private static func percent(_ part: Int, _ whole: Int) -> String {
-        let p = Double(part) * 100 / Double(max(whole, 1))
-        return p < 1 ? "<1%" : "\(Int(p.rounded()))%"
     }
 }

@@ -1,7 +1,7 @@
 import GraphModel
 
 /// Whether a group kept growing over the dumps (a leak) or stopped (a cache that filled up).
-public enum Trend: String, Sendable {
+public enum Trend: Sendable {
     case growing
     case flat
 }
@@ -10,17 +10,17 @@ public enum Trend: String, Sendable {
 public struct LeakGroup: Sendable {
     public var key: GroupKey
     public var tally = Tally()
-    /// The most common class of the group's objects, and how many other classes there are.
-    public var className: String?
-    public var otherClasses = 0
+    /// The most common class of the group's objects (`nil`: they have no class in the dump),
+    /// and how many other classes there are; `nil` when grouped by class.
+    public var mainClass: (name: ClassName?, others: Int)?
     /// Objects of this group allocated after DUMP1 and present in each dump from DUMP2 on
     /// (leaked or not yet freed): what `growing`/`flat` is read from.
     public var series: [Int] = []
     /// With four dumps or more: whether `series` rose at every step.
     public var trend: Trend?
     /// The group's objects, as node indices of the last dump's graph.
-    public var members: [UInt32] = []
-    /// What would be freed if every object of the group were gone (``LeakReport/addRetention``).
+    public var members: [ObjectIndex] = []
+    /// What would be freed if every object of the group were gone (with ROOT records only).
     public var retainedSize: UInt64?
     public var retainedCount: UInt64?
     /// The long-lived object that holds the group's objects.
@@ -43,13 +43,31 @@ public struct LeakReport: Sendable {
     public var moved = 0
     /// The last dump's graph: later questions (paths, retained sizes) are asked of it.
     public var graph: HeapGraph
-    public var warnings: [String] = []
+    public var warnings: [LeakWarning] = []
     /// For each object of the last dump: whether it was allocated after DUMP1.
     public var isNew: [Bool]
-    /// Whether groups carry retained sizes and are ranked by them.
-    public var retentionComputed = false
-    /// What would be freed if every leaked object were gone (with ``addRetention``).
-    public var totalRetained: UInt64?
+    /// The retention analysis of the last dump; `nil` when it has no ROOT records (a
+    /// `since:` dump), and then the groups are ranked by memsize alone.
+    public var retention: LeakRetention?
+}
+
+/// What the leak diff wants its user to know, as data.
+public enum LeakWarning: Sendable, Equatable {
+    /// DUMP1 has no allocation tracing: objects are matched by address, type and class.
+    case untraced(dump: String)
+    /// Two consecutive dumps were taken at the same GC count.
+    case sameGeneration(earlier: String, later: String, generation: UInt32)
+    /// The last dump has no ROOT records: no retained sizes or accumulation points.
+    case noRoots(dump: String)
+}
+
+/// The retention side of a leak report: the last dump's dominator tree and root paths, and
+/// what the leaked objects retain together.
+public struct LeakRetention: Sendable {
+    public var tree: DominatorTree
+    public var paths: RootPaths
+    /// What would be freed if every leaked object were gone.
+    public var totalRetained: UInt64
 }
 
 /// Why the dumps cannot be diffed.
@@ -92,10 +110,8 @@ public enum LeakDiff {
         var first = SnapshotIdentities(try load(paths[0], false))
         clock.lap("identities of \(paths[0])")
         let basis: IdentityBasis = first.tracedCount > 0 ? .addressAndGeneration : .addressTypeAndClass
-        var warnings: [String] = []
-        if basis == .addressTypeAndClass {
-            warnings.append("\(paths[0]) has no allocation tracing: objects are matched by address, type and class, so the result is approximate (a slot reused by an object of the same class is taken for the same object), and the order of the dumps cannot be checked. Start tracing with ObjectSpace.trace_object_allocations_start for an exact diff.")
-        }
+        var warnings: [LeakWarning] = []
+        if basis == .addressTypeAndClass { warnings.append(.untraced(dump: paths[0])) }
         var previousNewest = first.newestGeneration
         var previousPath = paths[0]
         var candidates: (index: AddressIndex, tags: [UInt64])? = nil
@@ -115,7 +131,7 @@ public enum LeakDiff {
                     throw LeakDiffError.outOfOrder(earlier: previousPath, later: paths[k], earlierGeneration: earlier, laterGeneration: later)
                 }
                 if later == earlier {
-                    warnings.append("\(previousPath) and \(paths[k]) were taken at the same GC count (\(later)): no GC ran between them, so nothing allocated in between can have been freed. Are they the same dump? Leave minutes of normal traffic between dumps.")
+                    warnings.append(.sameGeneration(earlier: previousPath, later: paths[k], generation: later))
                 }
             }
             try checkSameProcess(first, graph, paths[0], paths[k])
@@ -166,6 +182,16 @@ public enum LeakDiff {
         fatalError("unreachable: the last dump returns from the loop")
     }
 
+    /// Orders optional class names, `nil` (no class) first.
+    static func before(_ a: ClassName?, _ b: ClassName?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return false
+        case (nil, _): return true
+        case (_, nil): return false
+        case let (a?, b?): return a < b
+        }
+    }
+
     private static func key(_ assigner: inout GroupAssigner, _ i: Int) -> GroupKey {
         let g = assigner.group(of: i)
         return assigner.keys[g]
@@ -186,11 +212,11 @@ public enum LeakDiff {
 
     private static func report(_ paths: [String], _ basis: IdentityBasis, _ grouping: LeakGrouping,
                                _ firstGeneration: UInt32?, _ graph: HeapGraph, _ leaked: [Int],
-                               _ series: [[GroupKey: Int]], _ moved: Int, _ warnings: [String],
+                               _ series: [[GroupKey: Int]], _ moved: Int, _ warnings: [LeakWarning],
                                _ isNew: [Bool]) -> LeakReport {
         var assigner = GroupAssigner(graph, grouping)
         var groups: [LeakGroup] = []
-        var classCounts: [[String: Int]] = []
+        var classCounts: [[ClassName?: Int]] = []
         var total = Tally()
         for i in leaked {
             let g = assigner.group(of: i)
@@ -199,16 +225,16 @@ public enum LeakDiff {
                 classCounts.append([:])
             }
             groups[g].tally.add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
-            groups[g].members.append(UInt32(i))
+            groups[g].members.append(ObjectIndex(i))
             total.add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
             if grouping != .class {
-                classCounts[g][graph.className(of: ObjectIndex(i)) ?? "(no class)", default: 0] += 1
+                classCounts[g][graph.classIdentity(of: ObjectIndex(i)), default: 0] += 1
             }
         }
         for g in groups.indices {
-            if let top = classCounts[g].max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) {
-                groups[g].className = top.key
-                groups[g].otherClasses = classCounts[g].count - 1
+            // The most common class; among equals, the first in name order (no class first).
+            if let top = classCounts[g].max(by: { a, b in a.value != b.value ? a.value < b.value : Self.before(b.key, a.key) }) {
+                groups[g].mainClass = (top.key, classCounts[g].count - 1)
             }
             groups[g].series = series.map { $0[groups[g].key] ?? 0 }
             if groups[g].series.count >= 3 {
@@ -217,7 +243,8 @@ public enum LeakDiff {
             }
         }
         groups.sort { a, b in
-            (a.tally.memsize, a.tally.count, b.key.label) > (b.tally.memsize, b.tally.count, a.key.label)
+            (a.tally.memsize, a.tally.count) != (b.tally.memsize, b.tally.count)
+                ? (a.tally.memsize, a.tally.count) > (b.tally.memsize, b.tally.count) : a.key < b.key
         }
         return LeakReport(dumps: paths, basis: basis, grouping: grouping, firstGeneration: firstGeneration,
                           groups: groups, total: total, moved: moved, graph: graph, warnings: warnings, isNew: isNew)
@@ -234,7 +261,7 @@ extension LeakReport {
         var result: [GroupKey: Tally] = [:]
         for g in groups {
             for m in g.members {
-                let i = Int(m)
+                let i = m.int
                 let k = assigner.group(of: i)
                 result[assigner.keys[k], default: Tally()].add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
             }

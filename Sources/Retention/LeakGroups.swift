@@ -14,29 +14,40 @@ public enum LeakGrouping: String, CaseIterable, Sendable {
     case method
 }
 
-/// What the objects of one group share, as text, so that groups of different dumps compare.
+/// What the objects of one group share, so that groups of different dumps compare. Which
+/// parts are set depends on the grouping: `type` for `site-type` and `type`; `site` for
+/// `site-type`, `site` (file and line) and `method` (file and method); `className` for `class`.
+/// A part the grouping uses is `nil` where the dump does not say (no allocation tracing, no
+/// class); inside `site`, each of file, line and method likewise.
 public struct GroupKey: Hashable, Sendable, Comparable {
-    public var type: String?
-    public var file: String?
-    public var line: UInt32?
-    public var method: String?
-    public var className: String?
+    public var type: ObjectType?
+    /// Set, possibly to `nil`, for the groupings by site; see ``LeakGrouping/usesSite``.
+    public var site: SourceSite?
+    public var className: ClassName?
 
-    /// One line for a person: `STRING at app.rb:12`, `Request`, `app.rb in handle`.
-    public var label: String {
-        var parts: [String] = []
-        if let className { parts.append(className) }
-        if let type { parts.append(type) }
-        if file != nil || line != nil || method != nil {
-            var site = file ?? "(no allocation site)"
-            if let line, line > 0 { site += ":\(line)" }
-            if let method, line == nil { site += " in \(method)" }
-            parts.append(site)
-        }
-        return parts.joined(separator: " ")
+    public init(type: ObjectType? = nil, site: SourceSite? = nil, className: ClassName? = nil) {
+        self.type = type
+        self.site = site
+        self.className = className
     }
 
-    public static func < (a: GroupKey, b: GroupKey) -> Bool { a.label < b.label }
+    /// Ordered for stable output only.
+    public static func < (a: GroupKey, b: GroupKey) -> Bool {
+        func rank<T: Comparable>(_ x: T?, _ y: T?) -> Bool? {
+            switch (x, y) {
+            case (nil, nil): return nil
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (x?, y?): return x == y ? nil : x < y
+            }
+        }
+        return rank(a.className, b.className) ?? rank(a.type?.name, b.type?.name) ?? rank(a.site, b.site) ?? false
+    }
+}
+
+extension LeakGrouping {
+    /// Whether keys of this grouping carry an allocation site (`nil` there: untraced).
+    public var usesSite: Bool { self == .siteAndType || self == .site || self == .method }
 }
 
 /// Assigns objects of one graph to groups, remembering the group of each (site, type, class)
@@ -78,25 +89,19 @@ struct GroupAssigner {
     }
 
     private func makeKey(_ i: Int) -> GroupKey {
-        let site = graph.allocationSite(of: ObjectIndex(i))
-        let file = site.map { $0.file.isNone ? "(no file)" : graph.strings[$0.file] }
-        var key = GroupKey()
+        let object = ObjectIndex(i)
+        let site = graph.sourceSite(of: object)
         switch grouping {
         case .siteAndType:
-            key.type = graph.type[i].name
-            key.file = file ?? "(no allocation site)"
-            key.line = site?.line
+            return GroupKey(type: graph.type[i], site: site.map { SourceSite(file: $0.file, line: $0.line, method: nil) })
         case .site:
-            key.file = file ?? "(no allocation site)"
-            key.line = site?.line
+            return GroupKey(site: site.map { SourceSite(file: $0.file, line: $0.line, method: nil) })
         case .class:
-            key.className = graph.className(of: ObjectIndex(i)) ?? "(no class)"
+            return GroupKey(className: graph.classIdentity(of: object))
         case .type:
-            key.type = graph.type[i].name
+            return GroupKey(type: graph.type[i])
         case .method:
-            key.file = file ?? "(no allocation site)"
-            key.method = site.flatMap { graph.methodName($0) } ?? "(no method)"
+            return GroupKey(site: site.map { SourceSite(file: $0.file, line: nil, method: $0.method) })
         }
-        return key
     }
 }

@@ -18,8 +18,7 @@ extension LeakReport {
     ///
     /// - Complexity: O(G × (V + E)) for G = min(groups, `retentionLimit`): one search from
     ///   the roots with the group's objects taken away, per group.
-    public mutating func addRetention(tree: DominatorTree, paths: RootPaths, limit: Int,
-                                      retentionLimit: Int = 50) {
+    mutating func addRetention(tree: DominatorTree, paths: RootPaths, limit: Int, retentionLimit: Int = 50) {
         let reachableTotal = total(of: graph, tree)
         let reachableCount = UInt64(graph.count - tree.unreachable.count)
         // One search per group, and one for all of them together (the last set), on all cores.
@@ -30,13 +29,14 @@ extension LeakReport {
             var mark = [Bool](repeating: false, count: graph.count)
             var out: [(index: Int, size: UInt64, count: Int)] = []
             for k in stride(from: w, to: sets.count, by: workers) {
-                for m in sets[k] { mark[Int(m)] = true }
+                for m in sets[k] { mark[m.int] = true }
                 let reached = Reachability.memsizeReached(graph, avoiding: mark)
                 out.append((k, reached.size, reached.count))
-                for m in sets[k] { mark[Int(m)] = false }
+                for m in sets[k] { mark[m.int] = false }
             }
             return out
         }
+        var totalRetained: UInt64 = 0
         for (k, size, count) in results.joined() {
             if k == sets.count - 1 {
                 totalRetained = reachableTotal &- size
@@ -46,13 +46,13 @@ extension LeakReport {
             }
         }
         groups.sort { a, b in
-            (a.retainedSize ?? 0, a.tally.memsize, a.tally.count, b.key.label)
-                > (b.retainedSize ?? 0, b.tally.memsize, b.tally.count, a.key.label)
+            let x = (a.retainedSize ?? 0, a.tally.memsize, a.tally.count), y = (b.retainedSize ?? 0, b.tally.memsize, b.tally.count)
+            return x != y ? x > y : a.key < b.key
         }
         for g in groups.indices.prefix(limit) {
             groups[g].accumulation = accumulationPoint(groups[g], tree: tree, paths: paths)
         }
-        retentionComputed = true
+        retention = LeakRetention(tree: tree, paths: paths, totalRetained: totalRetained)
     }
 
     private func total(of graph: HeapGraph, _ tree: DominatorTree) -> UInt64 {
@@ -72,14 +72,14 @@ extension LeakReport {
         let looked = group.members.prefix(sample)
         for m in looked {
             var found: UInt32? = nil
-            var v = ObjectIndex(rawValue: m)
+            var v = m
             while let d = tree.immediateDominator(of: v) {
                 if !isNew[d.int] { found = d.rawValue; break }
                 v = d
             }
-            if found == nil, let path = paths.shortestPath(to: ObjectIndex(rawValue: m)) {
+            if found == nil, let path = paths.shortestPath(to: m) {
                 for step in path.reversed() {
-                    if case let .object(o) = step, o.rawValue != m, !isNew[o.int] { found = o.rawValue; break }
+                    if case let .object(o) = step, o != m, !isNew[o.int] { found = o.rawValue; break }
                 }
             }
             if let f = found { votes[f, default: 0] += 1 }

@@ -1,19 +1,31 @@
 import GraphModel
 
+/// The short detail that identifies an object in a report, as data.
+public enum ObjectDetail: Sendable, Equatable {
+    /// A STRING's, SYMBOL's or FLOAT's value as the dump wrote it (its first bytes), and
+    /// whether the value was longer than what is kept.
+    case value(String, truncated: Bool)
+    /// A STRING that shares another's buffer and has no value of its own in the dump.
+    case sharedString
+    /// A HASH's size.
+    case size(UInt32)
+    /// An ARRAY's length.
+    case length(UInt32)
+    /// A CLASS's or MODULE's own name (never ``ClassName/anonymous``).
+    case className(ClassName)
+    /// A DATA object's struct name or an IMEMO's kind.
+    case kind(String)
+}
+
 /// What a report says about one object: enough to recognise it without opening the dump.
 public struct ObjectFacts: Sendable {
     public var index: ObjectIndex
     public var address: UInt64
     public var type: ObjectType
-    public var className: String?
-    public var site: AllocationSite?
-    /// `file:line`, for display.
-    public var siteText: String?
-    public var method: String?
+    public var className: ClassName?
+    public var site: SourceSite?
     public var generation: UInt32?
-    /// A short identifying detail: a String's value (cut to 40 characters), a Hash's size,
-    /// an Array's length, a class's name, a DATA object's struct.
-    public var detail: String?
+    public var detail: ObjectDetail?
     public var memsize: UInt64
     /// Filled in when a dominator tree is at hand.
     public var retainedSize: UInt64?
@@ -24,28 +36,26 @@ public struct ObjectFacts: Sendable {
         index = object
         address = graph.address[i]
         type = graph.type[i]
-        className = graph.className(of: object)
-        site = graph.allocationSite(of: object)
-        siteText = site.map { graph.describe($0) }
-        method = site.flatMap { graph.methodName($0) }
+        className = graph.classIdentity(of: object)
+        site = graph.sourceSite(of: object)
         generation = graph.generation[i] == .max ? nil : graph.generation[i]
         memsize = graph.memsize[i]
         switch type {
         case .string, .symbol, .float:
             if let (text, truncated) = graph.valuePrefix(of: object) {
-                let cut = text.count > 40 ? String(text.prefix(40)) : text
-                detail = "\"" + cut + (truncated || text.count > 40 ? "…" : "") + "\""
+                detail = .value(text, truncated: truncated)
             } else if graph.flags[i].contains(.shared) {
-                detail = "(shared)"
+                detail = .sharedString
             }
         case .hash:
-            detail = graph.elementCount(of: object).map { "size \(grouped($0))" }
+            detail = graph.elementCount(of: object).map(ObjectDetail.size)
         case .array:
-            detail = graph.elementCount(of: object).map { "length \(grouped($0))" }
+            detail = graph.elementCount(of: object).map(ObjectDetail.length)
         case .class, .module:
-            detail = graph.className(ofClassNode: object)
+            // Only a name identifies a class here; an anonymous one is known by its address.
+            if let name = graph.classIdentity(ofClassNode: object), case .named = name { detail = .className(name) }
         case .data, .imemo:
-            detail = graph.kindName(of: object)
+            detail = graph.kindName(of: object).map(ObjectDetail.kind)
         default:
             detail = nil
         }
@@ -54,15 +64,4 @@ public struct ObjectFacts: Sendable {
             retainedCount = tree.retainedCount[i]
         }
     }
-}
-
-/// `1900` as `1,900`.
-func grouped(_ n: UInt32) -> String {
-    let digits = Array(String(n))
-    var out = ""
-    for (i, ch) in digits.enumerated() {
-        if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(ch)
-    }
-    return out
 }

@@ -13,7 +13,7 @@ public enum ObjectSelection {
         var classNodes = Set<UInt32>()
         if let className {
             for i in graph.indices where graph.type[i] == .class || graph.type[i] == .module {
-                if graph.className(ofClassNode: ObjectIndex(i)) == className { classNodes.insert(UInt32(i)) }
+                if graph.classIdentity(ofClassNode: ObjectIndex(i)) == .named(className, singleton: false) { classNodes.insert(UInt32(i)) }
             }
         }
         var siteIDs = Set<UInt32>()

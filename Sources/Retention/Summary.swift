@@ -16,12 +16,33 @@ public struct Tally: Sendable, Hashable {
     }
 }
 
+/// What the objects of a summary's or `top`'s group share: one type, one class or one
+/// allocation site (`nil` inside: the objects have no class, or no traced site).
+public enum ObjectGroupKey: Sendable, Hashable, Comparable {
+    case type(ObjectType)
+    case `class`(ClassName?)
+    case site(SourceSite?)
+
+    /// Ordered for stable output only.
+    public static func < (a: ObjectGroupKey, b: ObjectGroupKey) -> Bool {
+        switch (a, b) {
+        case let (.type(x), .type(y)): return x.rawValue < y.rawValue
+        case let (.class(x), .class(y)): return LeakDiff.before(x, y)
+        case let (.site(x), .site(y)):
+            switch (x, y) {
+            case let (x?, y?): return x < y
+            case (nil, _?): return true
+            default: return false
+            }
+        case (.type, _), (.class, .site): return true
+        default: return false
+        }
+    }
+}
+
 /// A group of objects in a summary: all of one type, one class or one allocation site.
 public struct SummaryGroup: Sendable {
-    /// The type name, the class name, or `file:line`.
-    public var label: String
-    /// For a site group: the site (method included); `nil` for the objects with no site.
-    public var site: AllocationSite?
+    public var key: ObjectGroupKey
     public var tally: Tally
 }
 
@@ -72,22 +93,15 @@ public struct HeapSummary: Sendable {
 
         var typeGroups: [SummaryGroup] = []
         for (raw, tally) in types.enumerated() where tally.count > 0 {
-            typeGroups.append(SummaryGroup(label: ObjectType(rawValue: UInt8(raw))!.name, site: nil, tally: tally))
+            typeGroups.append(SummaryGroup(key: .type(ObjectType(rawValue: UInt8(raw))!), tally: tally))  // Safe because raw < allCases.count.
         }
         var siteGroups: [SummaryGroup] = []
         for (id, tally) in sites.enumerated() where tally.count > 0 {
-            if id == graph.sites.count {
-                siteGroups.append(SummaryGroup(label: "(no allocation site)", site: nil, tally: tally))
-            } else {
-                let site = graph.sites[id]
-                siteGroups.append(SummaryGroup(label: graph.describe(site), site: site, tally: tally))
-            }
+            siteGroups.append(SummaryGroup(key: .site(id == graph.sites.count ? nil : graph.sourceSite(graph.sites[id])), tally: tally))
         }
         var classGroups: [SummaryGroup] = []
         for (node, tally) in classes {
-            let label = node == .max ? "(no class)" : graph.className(ofClassNode: ObjectIndex(rawValue: node))
-                ?? "#<Class:0x\(String(graph.address[Int(node)], radix: 16))>"
-            classGroups.append(SummaryGroup(label: label, site: nil, tally: tally))
+            classGroups.append(SummaryGroup(key: .class(node == .max ? nil : graph.classIdentity(ofClassNode: ObjectIndex(rawValue: node))), tally: tally))
         }
         self.typeGroups = typeGroups.count
         self.classGroups = classGroups.count
@@ -107,10 +121,11 @@ public struct HeapSummary: Sendable {
         roots = order.map { ($0, rootCounts[$0]!.records, rootCounts[$0]!.objects.count) }
     }
 
-    /// The `top` largest groups by memsize, then count, then label (so the order is stable).
+    /// The `top` largest groups by memsize, then count, then key (so the order is stable).
     static func largest(_ groups: [SummaryGroup], _ top: Int) -> [SummaryGroup] {
-        Array(groups.sorted {
-            ($0.tally.memsize, $0.tally.count, $1.label) > ($1.tally.memsize, $1.tally.count, $0.label)
+        Array(groups.sorted { a, b in
+            let x = (a.tally.memsize, a.tally.count), y = (b.tally.memsize, b.tally.count)
+            return x != y ? x > y : a.key < b.key
         }.prefix(top))
     }
 }

@@ -2,8 +2,7 @@ import GraphModel
 
 /// A group in `retention top`: what the topmost members of one class or allocation site retain.
 public struct RetainerGroup: Sendable {
-    public var label: String
-    public var site: AllocationSite?
+    public var key: ObjectGroupKey
     /// Retained memsize and object count of the group's topmost members (those with no
     /// member of the same group above them in the dominator tree), so nothing counts twice.
     public var retainedSize: UInt64 = 0
@@ -41,23 +40,17 @@ public struct TopRetainers: Sendable {
         byClass = totals[0].map { key, group in
             var g = group
             let c = classNodes[Int(key)]
-            g.label = c == .max ? "(no class)"
-                : graph.className(ofClassNode: ObjectIndex(rawValue: c)) ?? "#<Class:0x\(String(graph.address[Int(c)], radix: 16))>"
+            g.key = .class(c == .max ? nil : graph.classIdentity(ofClassNode: ObjectIndex(rawValue: c)))
             return g
         }
         bySite = totals[1].map { key, group in
             var g = group
-            if key == UInt32(graph.sites.count) {
-                g.label = "(no allocation site)"
-            } else {
-                let site = graph.sites[Int(key)]
-                g.site = site
-                g.label = graph.describe(site)
-            }
+            g.key = .site(key == UInt32(graph.sites.count) ? nil : graph.sourceSite(graph.sites[Int(key)]))
             return g
         }
-        let order: (RetainerGroup, RetainerGroup) -> Bool = {
-            ($0.retainedSize, $0.members, $1.label) > ($1.retainedSize, $1.members, $0.label)
+        let order: (RetainerGroup, RetainerGroup) -> Bool = { a, b in
+            let x = (a.retainedSize, a.members), y = (b.retainedSize, b.members)
+            return x != y ? x > y : a.key < b.key
         }
         byClass = Array(byClass.sorted(by: order).prefix(top))
         bySite = Array(bySite.sorted(by: order).prefix(top))
@@ -160,7 +153,7 @@ struct KeyCounters {
         let keyCount = members.count
         var groups: [(key: UInt32, group: RetainerGroup)] = []
         for k in 0 ..< keyCount where members[k] > 0 {
-            groups.append((UInt32(k), RetainerGroup(label: "", retainedSize: size[k], retainedCount: count[k],
+            groups.append((UInt32(k), RetainerGroup(key: .site(nil), retainedSize: size[k], retainedCount: count[k],
                                                      members: members[k], topmost: topmost[k])))
         }
         return groups

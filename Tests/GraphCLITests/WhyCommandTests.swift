@@ -90,15 +90,16 @@ struct WhyCommandTests {
         #expect(text.stdoutLines.filter { $0.hasPrefix("Path ") }.count == paths.count, "\(text.stdout)")
     }
 
-    @Test("An address that is not in the dump: exit 1, nothing on stdout, the message names the dump")
+    @Test("An address that is not in the dump: exit 4 (not 1, which says the dump could not be read), nothing on stdout, the message names the dump")
     func missingAddress() throws {
         let heap = try ExampleHeaps.heaps()[2]
         var address: UInt64 = 0x7efe_0000_0008
         while heap.index[address] != nil { address += 8 }
         for format in ["text", "json"] {
             let r = try Retention.run(["why", "--format", format, "0x" + String(address, radix: 16), Self.heap3])
-            #expect(r.status == 1, "\(r)")
+            #expect(r.status == 4, "\(r)")
             #expect(r.stdout.isEmpty)
+            #expect(r.stderr.hasPrefix("Error: "))
             #expect(r.stderr.contains(Self.heap3), "\(r.stderr)")
             #expect(r.stderr.contains(String(address, radix: 16)))
         }

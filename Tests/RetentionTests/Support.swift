@@ -96,3 +96,34 @@ struct ShopFacts {
         return lines
     }
 }
+
+// What the suites read of a group's key, by name.
+extension GroupKey {
+    var file: String? { site?.file }
+    var line: UInt32? { site?.line }
+    var typeName: String? { type?.name }
+}
+
+extension LeakGroup {
+    /// The group's main class by name; `(no class)` for objects without one.
+    var classLabel: String? {
+        mainClass.map { c in
+            switch c.name {
+            case nil: return "(no class)"
+            case let .named(n, singleton)?: return singleton ? n + " (singleton)" : n
+            case let .anonymous(a)?: return "#<Class:0x\(String(a, radix: 16))>"
+            }
+        }
+    }
+}
+
+extension SummaryGroup {
+    /// The type's name, the class's name, or the site's `file:line`.
+    var label: String {
+        switch key {
+        case let .type(t): return t.name
+        case let .class(c): return c.map { if case let .named(n, _) = $0 { return n } else { return "?" } } ?? "(no class)"
+        case let .site(s): return s.map { ($0.file ?? "(no file)") + ($0.line.map { ":\($0)" } ?? "") } ?? "(no allocation site)"
+        }
+    }
+}

@@ -11,17 +11,26 @@ enum JSONReport {
     }
 
     static func notes(_ notes: [DumpNote]) -> JSON {
-        .array(notes.map { .object([("kind", .string($0.kind)), ("text", .string($0.text))]) })
+        .array(notes.map { .object([("kind", .string($0.kind)), ("text", .string(NotesText.text($0)))]) })
     }
 
-    static func address(_ a: UInt64) -> JSON { .string("0x" + String(a, radix: 16)) }
+    static func address(_ a: UInt64) -> JSON { .string(Names.address(a)) }
 
-    static func site(_ s: AllocationSite, _ graph: HeapGraph) -> JSON {
+    /// A site as `{file, line, method}`, each `null` where the dump does not say.
+    static func site(_ s: SourceSite) -> JSON {
         .object([
-            ("file", s.file.isNone ? .null : .string(graph.strings[s.file])),
-            ("line", s.line == 0 ? .null : .int(Int(s.line))),
-            ("method", s.method.isNone ? .null : .string(graph.strings[s.method])),
+            ("file", s.file.map { .string($0) } ?? .null),
+            ("line", s.line.map { .int(Int($0)) } ?? .null),
+            ("method", s.method.map { .string($0) } ?? .null),
         ])
+    }
+
+    /// A class as its name (`null` where the object has none).
+    static func className(_ c: ClassName?) -> JSON { c.map { .string(Names.className($0)) } ?? .null }
+
+    /// A tally's three figures.
+    static func tally(_ t: Tally) -> [(String, JSON)] {
+        [("count", .int(t.count)), ("memsize", .uint(t.memsize)), ("bytesize", .uint(t.bytesize))]
     }
 
     /// The dump a report is about, with what its reading found.

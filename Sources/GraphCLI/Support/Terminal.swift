@@ -25,6 +25,12 @@ enum Terminal {
     static func error(_ text: String) { errorLine("Error: \(text)") }
     static func warning(_ text: String) { errorLine("warning: \(text)") }
 
+    /// A line of progress or information: on standard error only when it is a terminal, so
+    /// that what scripts and CI read there is errors and warnings alone.
+    static func progressLine(_ text: String) {
+        if stderrIsTerminal { errorLine(text) }
+    }
+
     /// Whether standard error is a terminal (progress is shown only then).
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 }

@@ -7,12 +7,12 @@ enum ObjectText {
     static func line(_ o: ObjectFacts) -> String {
         var parts = [o.type.name]
         let isClass = o.type == .class || o.type == .module
-        if let c = isClass ? o.detail : o.className { parts.append(Format.label(c, width: 40)) }
-        parts.append("0x" + String(o.address, radix: 16))
-        if !isClass, let d = o.detail { parts.append(Format.label(d, width: 48)) }
+        if let c = isClass ? o.detail.map(Names.detail) : o.className.map(Names.className) { parts.append(Format.label(c, width: 40)) }
+        parts.append(Names.address(o.address))
+        if !isClass, let d = o.detail { parts.append(Format.label(Names.detail(d), width: 48)) }
         var text = parts.joined(separator: " ")
-        if let site = o.siteText {
-            text += " · " + Format.label(site, width: 60, keepEnd: true) + (o.method.map { " in " + Format.label($0, width: 30) } ?? "")
+        if let site = o.site {
+            text += " · " + Format.label(Names.site(site), width: 60, keepEnd: true) + (site.method.map { " in " + Format.label($0, width: 30) } ?? "")
         }
         if let r = o.retainedSize {
             text += " · retains \(Format.bytes(r))" + (o.retainedCount.map { $0 > 1 ? " (\(Format.count(Int($0))) objects)" : "" } ?? "")
@@ -20,14 +20,14 @@ enum ObjectText {
         return text
     }
 
-    static func json(_ o: ObjectFacts, _ graph: HeapGraph) -> JSON {
+    static func json(_ o: ObjectFacts) -> JSON {
         .object([
             ("address", JSONReport.address(o.address)),
             ("type", .string(o.type.name)),
-            ("class", o.className.map { .string($0) } ?? .null),
-            ("site", o.site.map { JSONReport.site($0, graph) } ?? .null),
+            ("class", JSONReport.className(o.className)),
+            ("site", o.site.map(JSONReport.site) ?? .null),
             ("generation", o.generation.map { .int(Int($0)) } ?? .null),
-            ("detail", o.detail.map { .string($0) } ?? .null),
+            ("detail", o.detail.map { .string(Names.detail($0)) } ?? .null),
             ("memsize", .uint(o.memsize)),
             ("retained_size", o.retainedSize.map { .uint($0) } ?? .null),
             ("retained_count", o.retainedCount.map { .int(Int($0)) } ?? .null),
@@ -54,16 +54,8 @@ enum ObjectText {
         .array(path.map { step in
             switch step {
             case let .root(record, category): return .object([("root", .string(category)), ("record", .int(record))])
-            case let .object(o): return json(ObjectFacts(graph, o, tree: tree), graph)
+            case let .object(o): return json(ObjectFacts(graph, o, tree: tree))
             }
         })
-    }
-
-    /// Parses `0x7f…`, `7f…` or a decimal-free hex address given on the command line.
-    static func parseAddress(_ text: String) -> UInt64? {
-        var t = Substring(text)
-        if t.hasPrefix("0x") || t.hasPrefix("0X") { t = t.dropFirst(2) }
-        guard !t.isEmpty, t.count <= 16 else { return nil }
-        return UInt64(t, radix: 16)
     }
 }

@@ -73,20 +73,20 @@ enum DotWriter {
         case let .objects(type, classNode, site):
             var lines: [String] = []
             let className = classNode == .max ? nil
-                : graph.className(ofClassNode: ObjectIndex(rawValue: classNode)) ?? "#<Class:0x\(String(graph.address[Int(classNode)], radix: 16))>"
+                : Names.className(graph.classIdentity(ofClassNode: ObjectIndex(rawValue: classNode)) ?? .anonymous(address: graph.address[Int(classNode)]))
             var head = type.name + (className.map { " " + $0 } ?? "")
             if node.count > 1 { head = "\(Format.count(node.count)) × " + head }
             lines.append(head)
             if node.count == 1, let o = node.examples.first {
                 let facts = ObjectFacts(graph, o)
-                var second = "0x" + String(facts.address, radix: 16)
-                if let d = facts.detail, type != .class && type != .module { second += " " + d }
-                if type == .class || type == .module, let d = facts.detail { lines[0] = "\(type.name) \(d)" }
+                var second = Names.address(facts.address)
+                if let d = facts.detail, type != .class && type != .module { second += " " + Names.detail(d) }
+                if type == .class || type == .module, let d = facts.detail { lines[0] = "\(type.name) \(Names.detail(d))" }
                 lines.append(second)
             }
             if !site.isNone {
-                let s = graph.sites[Int(site.rawValue)]
-                lines.append(graph.describe(s) + (graph.methodName(s).map { " in " + $0 } ?? ""))
+                let s = graph.sourceSite(graph.sites[Int(site.rawValue)])
+                lines.append(Names.site(s) + (s.method.map { " in " + $0 } ?? ""))
             }
             if node.retainedSize > 0 { lines.append("retains " + Format.bytes(node.retainedSize)) }
             let label = lines.map { escape(Format.label($0, width: 60, keepEnd: false)) }.joined(separator: "\\n")

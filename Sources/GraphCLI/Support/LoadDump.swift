@@ -7,7 +7,7 @@ enum LoadDump {
     /// skipped or recovered (the first few; the rest are counted).
     /// The one dump a single-dump command names, read with its --strict and --quiet.
     static func load(_ args: ParsedArguments) throws -> HeapGraph {
-        try load(try args.singleDump(), strict: args.has("--strict"), quiet: args.has("--quiet"))
+        try load(try args.singleDump(), strict: try args[CommandDeclaration.strict], quiet: try args[CommandDeclaration.quiet])
     }
 
     static func load(_ path: String, strict: Bool, quiet: Bool) throws(DumpError) -> HeapGraph {

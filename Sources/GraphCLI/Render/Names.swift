@@ -1,4 +1,5 @@
 import GraphModel
+import Retention
 
 /// Numbers and sizes for people: `12,345`, `1.2 MB`.
 enum Format {
@@ -20,7 +21,8 @@ enum Format {
         let units = ["kB", "MB", "GB", "TB", "PB", "EB"]
         var value = Double(n) / 1000
         var unit = 0
-        while value >= 999.95, unit < units.count - 1 {
+        // Promote where the shown figure would reach 1000 (999,600 bytes is 1.0 MB, not 1000 kB).
+        while value >= 999.5, unit < units.count - 1 {
             value /= 1000
             unit += 1
         }
@@ -55,6 +57,67 @@ enum Format {
             out = keepEnd ? "…" + String(out.suffix(width - 1)) : String(out.prefix(width - 1)) + "…"
         }
         return out
+    }
+}
+
+/// Names of the things a dump holds, for people: the one place that words a class, a site,
+/// an address, a group key or an object's detail.
+package enum Names {
+    /// `Foo`, `Foo (singleton)`, `#<Class:0x7f…>`, or `(no class)`.
+    static func className(_ c: ClassName?) -> String {
+        switch c {
+        case nil: return "(no class)"
+        case let .named(name, singleton)?: return singleton ? name + " (singleton)" : name
+        case let .anonymous(address)?: return "#<Class:\(self.address(address))>"
+        }
+    }
+
+    /// `0x7f4d6f91bd38`.
+    static func address(_ a: UInt64) -> String { "0x" + String(a, radix: 16) }
+
+    /// `app.rb:12`, `app.rb` (no line), `(no file)`; `(no allocation site)` where untraced.
+    static func site(_ s: SourceSite?) -> String {
+        guard let s else { return "(no allocation site)" }
+        let file = s.file ?? "(no file)"
+        return s.line.map { "\(file):\($0)" } ?? file
+    }
+
+    /// A group key in one line: `Request`, `STRING app.rb:12`, `app.rb in handle`.
+    static func group(_ k: GroupKey, _ grouping: LeakGrouping) -> String {
+        var parts: [String] = []
+        if grouping == .class { parts.append(className(k.className)) }
+        if let type = k.type { parts.append(type.name) }
+        if grouping.usesSite {
+            if grouping == .method {
+                parts.append((k.site?.file ?? (k.site == nil ? "(no allocation site)" : "(no file)")) + " in " + (k.site?.method ?? "(no method)"))
+            } else {
+                parts.append(site(k.site))
+            }
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// A summary's or `top`'s group: the type name, the class, or the site.
+    static func group(_ k: ObjectGroupKey) -> String {
+        switch k {
+        case let .type(t): return t.name
+        case let .class(c): return className(c)
+        case let .site(s): return site(s)
+        }
+    }
+
+    /// `"abc…"`, `(shared)`, `size 1,900`, `length 3`, the class's name, the struct's name.
+    static func detail(_ d: ObjectDetail) -> String {
+        switch d {
+        case let .value(text, truncated):
+            let cut = text.count > 40 ? String(text.prefix(40)) : text
+            return "\"" + cut + (truncated || text.count > 40 ? "…" : "") + "\""
+        case .sharedString: return "(shared)"
+        case let .size(n): return "size \(Format.count(Int(n)))"
+        case let .length(n): return "length \(Format.count(Int(n)))"
+        case let .className(c): return className(c)
+        case let .kind(k): return k
+        }
     }
 }
 

@@ -1,0 +1,54 @@
+import GraphModel
+import Retention
+
+/// `retention leaks --format json`: see docs/json-report.md. A part of a group's key that the
+/// dump does not have (no allocation tracing, no class) is `null`.
+enum LeaksJSON {
+    static func key(_ k: GroupKey, _ grouping: LeakGrouping) -> JSON {
+        var pairs: [(String, JSON)] = []
+        if let t = k.type { pairs.append(("type", .string(t.name))) }
+        if grouping == .class { pairs.append(("class", JSONReport.className(k.className))) }
+        if grouping.usesSite { pairs.append(("site", JSONReport.site(k.site ?? SourceSite(file: nil, line: nil, method: nil)))) }
+        return .object(pairs)
+    }
+
+    static func render(_ r: LeakReport, top: Int) -> JSON {
+        let graph = r.graph
+        let tree = r.retention?.tree
+        let groups: [JSON] = r.groups.prefix(top).map { group($0, r, tree) }
+        return .object(JSONReport.header(command: "leaks") + [
+            ("dumps", .array(r.dumps.map { .string($0) })),
+            ("identity", .string(r.basis.rawValue)),
+            ("approximate", .bool(r.basis != .addressAndGeneration)),
+            ("grouping", .string(r.grouping.rawValue)),
+            ("first_generation", r.firstGeneration.map { .int(Int($0)) } ?? .null),
+            ("total", .object(JSONReport.tally(r.total) + [
+                ("retained_size", r.retention.map { .uint($0.totalRetained) } ?? .null), ("groups", .int(r.groups.count))])),
+            ("groups", .array(groups)),
+            ("moved", .int(r.moved)),
+            ("warnings", .array(r.warnings.filter { $0 != .noRoots(dump: r.dumps[r.dumps.count - 1]) }.map { .string(NotesText.text($0)) })),
+            ("dump", JSONReport.dump(graph)),
+            ("notes", JSONReport.notes(DumpNotes.notes(for: graph))),
+        ])
+    }
+
+    static func group(_ g: LeakGroup, _ r: LeakReport, _ tree: DominatorTree?) -> JSON {
+        let graph = r.graph
+        let share: Double = r.total.memsize == 0 ? 0 : Double(g.tally.memsize) / Double(r.total.memsize)
+        let examples: [JSON] = g.members.prefix(3).map { JSONReport.address(graph.address[$0.int]) }
+        let accumulation: JSON = g.accumulation.map { a in
+            JSON.object([
+                ("object", ObjectText.json(ObjectFacts(graph, a.object, tree: tree))),
+                ("holds", .int(a.holds)), ("looked_at", .int(a.lookedAt)),
+                ("root_path", a.path.map { ObjectText.pathJSON($0, graph, tree) } ?? .null),
+            ])
+        } ?? .null
+        var pairs: [(String, JSON)] = [("key", key(g.key, r.grouping)), ("label", .string(Names.group(g.key, r.grouping)))]
+        pairs += [("count", .int(g.tally.count)), ("memsize", .uint(g.tally.memsize)), ("bytesize", .uint(g.tally.bytesize)), ("share", .double(share))]
+        pairs += [("class", g.mainClass.map { JSONReport.className($0.name) } ?? .null), ("other_classes", .int(g.mainClass?.others ?? 0))]
+        pairs += [("series", .array(g.series.map { .int($0) })), ("trend", g.trend.map { .string(LeaksText.trendWord($0)) } ?? .null)]
+        pairs += [("examples", .array(examples)), ("retained_size", g.retainedSize.map { .uint($0) } ?? .null)]
+        pairs += [("retained_count", g.retainedCount.map { .uint($0) } ?? .null), ("accumulation_point", accumulation)]
+        return .object(pairs)
+    }
+}

@@ -1,0 +1,25 @@
+import GraphModel
+
+/// The whole leak analysis in one call: the diff of the dumps, then, where the last dump has
+/// ROOT records, its dominator tree and root paths, each group's retained size and the
+/// accumulation points of the first groups. What it returns is complete.
+public enum LeakAnalysis {
+    /// - Parameters:
+    ///   - accumulationLimit: how many of the largest groups get an accumulation point.
+    /// - Complexity: the diff's O(V + E) per dump, the dominator tree's, and
+    ///   O(G × (V + E)) for the retained sizes of G ≤ 50 groups (``LeakReport/addRetention``).
+    public static func run(paths: [String], grouping: LeakGrouping, accumulationLimit: Int,
+                           load: LeakDiff.Loader) throws -> LeakReport {
+        var report = try LeakDiff.run(paths: paths, grouping: grouping, load: load)
+        guard report.graph.diagnostics.hasRoots else {
+            report.warnings.append(.noRoots(dump: paths[paths.count - 1]))
+            return report
+        }
+        var clock = PhaseClock()
+        let (tree, rootPaths) = DominatorTree.withRootPaths(report.graph)
+        clock.lap("dominator tree and root paths")
+        report.addRetention(tree: tree, paths: rootPaths, limit: accumulationLimit)
+        clock.lap("group retention")
+        return report
+    }
+}
