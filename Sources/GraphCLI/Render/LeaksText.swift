@@ -69,7 +69,7 @@ enum LeaksText {
             if withSeries { row += g.series.map(Format.count) + [g.trend.map(trendWord) ?? ""] }
             if split {
                 let classLabel = g.mainClass.map { Names.className($0.name) + ($0.others > 0 ? " +\($0.others)" : "") } ?? ""
-                row += [g.key.type?.name ?? "", Format.label(classLabel, width: 24), Format.label(g.key.site.map(Names.site) ?? "(no allocation site)")]
+                row += [g.key.type?.name ?? "", Format.label(classLabel, width: 24), Format.label(Names.site(g.key.site))]
             } else {
                 row.append(Format.label(groupLabel(g, r.grouping)))
             }
