@@ -8,9 +8,11 @@ public enum LeakAnalysis {
     ///   - accumulationLimit: how many of the largest groups get an accumulation point.
     /// - Complexity: the diff's O(V + E) per dump, the dominator tree's, and
     ///   O(G × (V + E)) for the retained sizes of G ≤ 50 groups (``LeakReport/addRetention``).
-    public static func run(paths: [String], grouping: LeakGrouping, accumulationLimit: Int,
+    ///   - grouping: `nil` for the default (``LeakDiff/run(paths:grouping:includeRuntime:load:)``).
+    ///   - includeRuntime: whether Ruby's own objects are groups (else one tally apart).
+    public static func run(paths: [String], grouping: LeakGrouping?, includeRuntime: Bool = false, accumulationLimit: Int,
                            load: LeakDiff.Loader) throws -> LeakReport {
-        var report = try LeakDiff.run(paths: paths, grouping: grouping, load: load)
+        var report = try LeakDiff.run(paths: paths, grouping: grouping, includeRuntime: includeRuntime, load: load)
         guard report.graph.diagnostics.hasRoots else {
             report.warnings.append(.noRoots(dump: paths[paths.count - 1]))
             return report

@@ -32,11 +32,19 @@ public struct LeakReport: Sendable {
     public var dumps: [String]
     public var basis: IdentityBasis
     public var grouping: LeakGrouping
+    /// Whether `grouping` is the fallback of dumps without allocation tracing (`type-class`,
+    /// where no grouping was asked for).
+    public var groupingFellBack = false
     /// The newest generation in DUMP1 (about `GC.count` when it was taken), if traced.
     public var firstGeneration: UInt32?
     /// Groups, largest first.
     public var groups: [LeakGroup]
+    /// The leaked objects, in groups: Ruby's runtime objects not included (see `runtime`).
     public var total: Tally
+    /// Leaked objects that are Ruby's own (``RuntimeObjects``), tallied apart and in no group
+    /// unless the diff was asked to include them.
+    public var runtime = Tally()
+    public var runtimeMembers: [ObjectIndex] = []
     /// Objects allocated before DUMP1 that a later dump (before the last) holds at an address
     /// where DUMP1 has no such object (moved by GC.compact, or missing from DUMP1): never
     /// counted as leaks.
@@ -104,12 +112,18 @@ public enum LeakDiff {
     /// come from another process.
     public static let sameProcessThreshold = 0.05
 
-    public static func run(paths: [String], grouping: LeakGrouping, load: Loader) throws -> LeakReport {
+    /// - Parameters:
+    ///   - grouping: `nil` for the default: `site-type`, or `type-class` where DUMP1 has no
+    ///     allocation tracing (every site would be unknown).
+    ///   - includeRuntime: whether Ruby's own objects (``RuntimeObjects``) are groups too.
+    public static func run(paths: [String], grouping asked: LeakGrouping?, includeRuntime: Bool = true,
+                           load: Loader) throws -> LeakReport {
         guard paths.count >= 3 else { throw LeakDiffError.tooFewDumps(paths.count) }
         var clock = PhaseClock()
         var first = SnapshotIdentities(try load(paths[0], false))
         clock.lap("identities of \(paths[0])")
         let basis: IdentityBasis = first.tracedCount > 0 ? .addressAndGeneration : .addressTypeAndClass
+        let grouping = asked ?? (basis == .addressAndGeneration ? .siteAndType : .typeAndClass)
         var warnings: [LeakWarning] = []
         if basis == .addressTypeAndClass { warnings.append(.untraced(dump: paths[0])) }
         var previousNewest = first.newestGeneration
@@ -168,7 +182,10 @@ public enum LeakDiff {
                 if isLast {
                     var isNew = [Bool](repeating: false, count: graph.count)
                     for i in fresh { isNew[i] = true }
-                    return report(paths, basis, grouping, first.newestGeneration, graph, surviving, seriesPerDump, moved, warnings, isNew)
+                    var r = report(paths, basis, grouping, first.newestGeneration, graph, surviving, seriesPerDump, moved, warnings, isNew,
+                                   includeRuntime: includeRuntime)
+                    r.groupingFellBack = asked == nil && grouping != .siteAndType
+                    return r
                 }
                 candidates = (AddressIndex(surviving.map { graph.address[$0] }), surviving.map { IdentityTag.of(graph, $0) })
             } else {
@@ -213,12 +230,19 @@ public enum LeakDiff {
     private static func report(_ paths: [String], _ basis: IdentityBasis, _ grouping: LeakGrouping,
                                _ firstGeneration: UInt32?, _ graph: HeapGraph, _ leaked: [Int],
                                _ series: [[GroupKey: Int]], _ moved: Int, _ warnings: [LeakWarning],
-                               _ isNew: [Bool]) -> LeakReport {
+                               _ isNew: [Bool], includeRuntime: Bool) -> LeakReport {
         var assigner = GroupAssigner(graph, grouping)
+        var runtime = Tally()
+        var runtimeMembers: [ObjectIndex] = []
         var groups: [LeakGroup] = []
         var classCounts: [[ClassName?: Int]] = []
         var total = Tally()
         for i in leaked {
+            if !includeRuntime && RuntimeObjects.isRuntime(graph, i) {
+                runtime.add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
+                runtimeMembers.append(ObjectIndex(i))
+                continue
+            }
             let g = assigner.group(of: i)
             while groups.count <= g {
                 groups.append(LeakGroup(key: assigner.keys[groups.count]))
@@ -227,7 +251,7 @@ public enum LeakDiff {
             groups[g].tally.add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
             groups[g].members.append(ObjectIndex(i))
             total.add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
-            if grouping != .class {
+            if !grouping.usesClass {
                 classCounts[g][graph.classIdentity(of: ObjectIndex(i)), default: 0] += 1
             }
         }
@@ -246,21 +270,24 @@ public enum LeakDiff {
             (a.tally.memsize, a.tally.count) != (b.tally.memsize, b.tally.count)
                 ? (a.tally.memsize, a.tally.count) > (b.tally.memsize, b.tally.count) : a.key < b.key
         }
-        return LeakReport(dumps: paths, basis: basis, grouping: grouping, firstGeneration: firstGeneration,
-                          groups: groups, total: total, moved: moved, graph: graph, warnings: warnings, isNew: isNew)
+        var report = LeakReport(dumps: paths, basis: basis, grouping: grouping, firstGeneration: firstGeneration,
+                                groups: groups, total: total, moved: moved, graph: graph, warnings: warnings, isNew: isNew)
+        report.runtime = runtime
+        report.runtimeMembers = runtimeMembers
+        return report
     }
 }
 
 extension LeakReport {
-    /// The leaked objects tallied under another grouping (the seed format always groups by
-    /// type, file and line, whatever `--by` says).
+    /// The leaked objects, Ruby's runtime objects included, tallied under another grouping
+    /// (the seed format always groups by type, file and line, whatever `--by` says).
     ///
     /// - Complexity: O(leaked objects).
     public func tallies(by other: LeakGrouping) -> [GroupKey: Tally] {
         var assigner = GroupAssigner(graph, other)
         var result: [GroupKey: Tally] = [:]
-        for g in groups {
-            for m in g.members {
+        for members in groups.map(\.members) + [runtimeMembers] {
+            for m in members {
                 let i = m.int
                 let k = assigner.group(of: i)
                 result[assigner.keys[k], default: Tally()].add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])

@@ -10,6 +10,8 @@ public enum LeakGrouping: String, CaseIterable, Sendable {
     case `class`
     /// Type (`STRING`, `HASH`…).
     case type
+    /// Type and class: what identifies objects when the dumps have no allocation sites.
+    case typeAndClass = "type-class"
     /// Allocating method (`file` and method name).
     case method
 }
@@ -48,6 +50,8 @@ public struct GroupKey: Hashable, Sendable, Comparable {
 extension LeakGrouping {
     /// Whether keys of this grouping carry an allocation site (`nil` there: untraced).
     public var usesSite: Bool { self == .siteAndType || self == .site || self == .method }
+    /// Whether keys of this grouping carry a class (`nil` there: the objects have none).
+    public var usesClass: Bool { self == .class || self == .typeAndClass }
 }
 
 /// Assigns objects of one graph to groups, remembering the group of each (site, type, class)
@@ -73,7 +77,7 @@ struct GroupAssigner {
     /// The group of object `i`, as an index into `keys`.
     mutating func group(of i: Int) -> Int {
         let combination = Combination(site: graph.site[i].rawValue, type: graph.type[i].rawValue,
-                                      classNode: grouping == .class ? graph.classIndex[i] : 0)
+                                      classNode: grouping.usesClass ? graph.classIndex[i] : 0)
         if let found = memo[combination] { return found }
         let key = makeKey(i)
         let slot: Int
@@ -100,6 +104,8 @@ struct GroupAssigner {
             return GroupKey(className: graph.classIdentity(of: object))
         case .type:
             return GroupKey(type: graph.type[i])
+        case .typeAndClass:
+            return GroupKey(type: graph.type[i], className: graph.classIdentity(of: object))
         case .method:
             return GroupKey(site: site.map { SourceSite(file: $0.file, line: nil, method: $0.method) })
         }

@@ -9,12 +9,17 @@ public struct AccumulationPoint: Sendable {
     public var lookedAt: Int
     /// Its shortest chain from a root, root first.
     public var path: [PathStep]?
+
+    /// Whether no single object accumulates the group: its objects hang off many holders,
+    /// and this, the most common one, holds fewer than half of those looked at.
+    public var isDispersed: Bool { holds * 2 < lookedAt }
 }
 
 extension LeakReport {
     /// Gives each group its retained size in the last dump (what would be freed if every
     /// object of the group were gone, objects reachable only through the group included),
-    /// ranks the groups by it, and finds the accumulation point of the first `limit` groups.
+    /// ranks the groups by it, and finds the accumulation point of the first `limit` groups
+    /// and of every group that holds at least 1% of the leaked memsize.
     ///
     /// - Complexity: O(G × (V + E)) for G = min(groups, `retentionLimit`): one search from
     ///   the roots with the group's objects taken away, per group.
@@ -49,7 +54,7 @@ extension LeakReport {
             let x = (a.retainedSize ?? 0, a.tally.memsize, a.tally.count), y = (b.retainedSize ?? 0, b.tally.memsize, b.tally.count)
             return x != y ? x > y : a.key < b.key
         }
-        for g in groups.indices.prefix(limit) {
+        for g in groups.indices where g < limit || groups[g].tally.memsize &* 100 >= total.memsize {
             groups[g].accumulation = accumulationPoint(groups[g], tree: tree, paths: paths)
         }
         retention = LeakRetention(tree: tree, paths: paths, totalRetained: totalRetained)

@@ -27,11 +27,29 @@ enum UntracedRun {
 
 @Suite("Dumps written without allocation tracing")
 struct UntracedDumpTests {
-    @Test("leaks --format json: approximate, and every site part is null, not a placeholder",
+    @Test("leaks: grouped by type and class, and says so; the Item Structs are one group",
+          .enabled(if: Tools.ruby != nil || Tools.isCI))
+    func typeAndClass() throws {
+        let dumps = try UntracedRun.dumps.get()
+        let r = try Retention.run(["leaks", "--format", "json"] + dumps)
+        #expect(r.status == 0, "\(r)")
+        let report = try jsonObject(r.stdout)
+        #expect(report["grouping"] as? String == "type-class")
+        #expect(report["grouping_fell_back"] as? Bool == true)
+        let groups = try #require(report["groups"] as? [[String: Any]])
+        let keys = groups.compactMap { $0["key"] as? [String: Any] }
+        #expect(keys.count == groups.count && keys.allSatisfy { $0["site"] == nil && $0["type"] is String })
+        let item = try #require(keys.firstIndex { $0["class"] as? String == "Item" }, "the held Structs are a group")
+        #expect(groups[item]["count"] as? Int == 200, "the 200 Items made between dump 1 and dump 2, still held in dump 3")
+        let text = try Retention.run(["leaks"] + dumps)
+        #expect(text.stdout.contains("Grouped by type and class"), "\(text.stdout)")
+    }
+
+    @Test("leaks --by site-type --format json: approximate, and every site part is null, not a placeholder",
           .enabled(if: Tools.ruby != nil || Tools.isCI))
     func nullSites() throws {
         let dumps = try UntracedRun.dumps.get()
-        let r = try Retention.run(["leaks", "--format", "json"] + dumps)
+        let r = try Retention.run(["leaks", "--by", "site-type", "--format", "json"] + dumps)
         #expect(r.status == 0, "\(r)")
         #expect(r.stderr.contains("warning:") && r.stderr.contains("no allocation tracing"), "\(r.stderr)")
         let report = try jsonObject(r.stdout)
@@ -44,7 +62,7 @@ struct UntracedDumpTests {
             #expect(site["file"] is NSNull && site["line"] is NSNull && site["method"] is NSNull, "\(g)")
             #expect(!(g["class"] as? String ?? "").hasPrefix("("), "no placeholder in place of a class")
         }
-        let text = try Retention.run(["leaks"] + dumps)
+        let text = try Retention.run(["leaks", "--by", "site-type"] + dumps)
         #expect(text.stdout.contains("APPROXIMATE"))
         #expect(text.stdout.contains("(no allocation site)"), "the text words what the JSON leaves null")
     }

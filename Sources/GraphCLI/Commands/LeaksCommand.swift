@@ -8,7 +8,9 @@ enum LeaksCommand {
     enum OutputFormat: String, CaseIterable, Sendable { case text, json, seed }
 
     static let by = Option<LeakGrouping>.choice("--by", valueName: "grouping", default: .siteAndType,
-        help: "Group by site-type (type, file and line, as the classic script), site, class, type or method.")
+        help: "Group by site-type (type, file and line, as the classic script; type-class where the dumps have no allocation tracing), site, class, type, type-class or method.")
+    static let includeRuntime = Option.flag("--include-runtime",
+        help: "Show Ruby's own objects (IMEMO records, allocation tracing's) as groups, not on one Ruby runtime line.")
     static let top = Option.integer("--top", default: 20, help: "Show the n largest groups.")
     static let format = Option<OutputFormat>.choice("--format", default: .text,
         help: "Output format: text, json, or seed (the lines of the classic three-dump script).")
@@ -37,14 +39,15 @@ enum LeaksCommand {
         synopsis: "(<dump1> <dump2> <dump3> [<dump> ...] | <directory>)",
         arguments: [ArgumentDeclaration(name: "dump", help: "Three or more files written by ObjectSpace.dump_all (plain or .gz), oldest first; or one directory of them.")],
         exitCodes: [.success, .failure, .leakAboveLimit, .incompleteInput, .usage],
-        options: [by.declaration, top.declaration, format.declaration, dot.declaration, maxNodes.declaration, failAbove.declaration, pid.declaration, allPIDs.declaration] + CommandDeclaration.readingOptions
+        options: [by.declaration, includeRuntime.declaration, top.declaration, format.declaration, dot.declaration, maxNodes.declaration, failAbove.declaration, pid.declaration, allPIDs.declaration] + CommandDeclaration.readingOptions
     )
 
     /// Groups that get an accumulation point and its root path in the report.
     static let accumulationLimit = 5
 
     static func run(_ args: ParsedArguments) throws -> ExitCode {
-        let top = try args[Self.top], format = try args[Self.format], grouping = try args[by]
+        let top = try args[Self.top], format = try args[Self.format]
+        let grouping = args.has(by) ? try args[by] : nil
         let maxNodes = try args[Self.maxNodes], dotPath = try args[dot]
         let failAbove = try args[Self.failAbove].map { text throws(UsageError) -> UInt64 in
             guard let size = ByteSize.parse(text) else {
@@ -85,7 +88,8 @@ enum LeaksCommand {
         var incomplete = false
         let report: LeakReport
         do {
-            report = try LeakAnalysis.run(paths: dumps, grouping: grouping, accumulationLimit: min(top, accumulationLimit)) { path, edges in
+            report = try LeakAnalysis.run(paths: dumps, grouping: grouping, includeRuntime: try args[includeRuntime],
+                                          accumulationLimit: min(top, accumulationLimit)) { path, edges in
                 var options = DumpLoader.Options(strict: strict)
                 options.edges = edges
                 let graph = try LoadDump.load(path, options: options, quiet: quiet)

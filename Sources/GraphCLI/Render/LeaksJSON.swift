@@ -7,7 +7,7 @@ enum LeaksJSON {
     static func key(_ k: GroupKey, _ grouping: LeakGrouping) -> JSON {
         var pairs: [(String, JSON)] = []
         if let t = k.type { pairs.append(("type", .string(t.name))) }
-        if grouping == .class { pairs.append(("class", JSONReport.className(k.className))) }
+        if grouping.usesClass { pairs.append(("class", JSONReport.className(k.className))) }
         if grouping.usesSite { pairs.append(("site", JSONReport.site(k.site ?? SourceSite(file: nil, line: nil, method: nil)))) }
         return .object(pairs)
     }
@@ -21,10 +21,12 @@ enum LeaksJSON {
             ("identity", .string(r.basis.rawValue)),
             ("approximate", .bool(r.basis != .addressAndGeneration)),
             ("grouping", .string(r.grouping.rawValue)),
+            ("grouping_fell_back", .bool(r.groupingFellBack)),
             ("first_generation", r.firstGeneration.map { .int(Int($0)) } ?? .null),
             ("total", .object(JSONReport.tally(r.total) + [
                 ("retained_size", r.retention.map { .uint($0.totalRetained) } ?? .null), ("groups", .int(r.groups.count))])),
             ("groups", .array(groups)),
+            ("runtime", .object(JSONReport.tally(r.runtime))),
             ("moved", .int(r.moved)),
             ("warnings", .array(r.warnings.filter { $0 != .noRoots(dump: r.dumps[r.dumps.count - 1]) }.map { .string(NotesText.text($0)) })),
             ("dump", JSONReport.dump(graph)),
@@ -39,7 +41,7 @@ enum LeaksJSON {
         let accumulation: JSON = g.accumulation.map { a in
             JSON.object([
                 ("object", ObjectText.json(ObjectFacts(graph, a.object, tree: tree))),
-                ("holds", .int(a.holds)), ("looked_at", .int(a.lookedAt)),
+                ("holds", .int(a.holds)), ("looked_at", .int(a.lookedAt)), ("dispersed", .bool(a.isDispersed)),
                 ("root_path", a.path.map { ObjectText.pathJSON($0, graph, tree) } ?? .null),
             ])
         } ?? .null

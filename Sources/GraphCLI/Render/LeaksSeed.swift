@@ -13,7 +13,12 @@ enum LeaksSeed {
             let line = g.key.site?.line.map(String.init) ?? ""
             out += "Leaked \(g.tally.count) \(g.key.type?.name ?? "") objects of size \(g.tally.bytesize)/\(g.tally.memsize) at: \(file):\(line)\n"
         }
-        out += "\n\nTotal Size: \(r.total.bytesize)/\(r.total.memsize)\n"
+        let total = seedGroups.reduce(into: Tally()) { t, g in
+            t.count += g.tally.count
+            t.memsize += g.tally.memsize
+            t.bytesize += g.tally.bytesize
+        }
+        out += "\n\nTotal Size: \(total.bytesize)/\(total.memsize)\n"
         return out
     }
 }

@@ -13,9 +13,12 @@ enum LeaksText {
         out.append(r.basis == .addressAndGeneration
             ? "Objects matched by address and allocation generation (exact)."
             : "Objects matched by address, type and class: APPROXIMATE, the dumps have no allocation tracing.")
+        if r.groupingFellBack { out.append("Grouped by type and class: without allocation tracing every site is unknown.") }
         out.append("")
         if r.groups.isEmpty {
-            out.append("Nothing leaked: no object allocated after \(r.dumps[0]) is alive in all later dumps.")
+            out.append("Nothing leaked: no object allocated after \(r.dumps[0]) is alive in all later dumps"
+                + (r.runtime.count > 0 ? " but Ruby's own." : "."))
+            if let line = runtimeLine(r) { out.append(line) }
             return out.joined(separator: "\n") + "\n"
         }
         out.append(table(r, top: top))
@@ -36,7 +39,12 @@ enum LeaksText {
                 out.append("")
                 out.append(ObjectText.line(ObjectFacts(r.graph, p.point.object, tree: tree)))
                 let share = p.holds == p.lookedAt ? "all \(Format.count(p.lookedAt))" : "\(Format.count(p.holds)) of \(Format.count(p.lookedAt))"
-                out.append("  holds group\(p.groups.count == 1 ? "" : "s") \(p.groups.map { "#\($0)" }.joined(separator: ", ")) (\(share) objects looked at)")
+                let groups = "group\(p.groups.count == 1 ? "" : "s") \(p.groups.map { "#\($0)" }.joined(separator: ", "))"
+                if p.holds * 2 < p.lookedAt {
+                    out.append("  no single object holds \(groups): this, the most common holder, holds \(share) objects looked at (\(Format.percent(UInt64(p.holds), of: UInt64(p.lookedAt))))")
+                } else {
+                    out.append("  holds \(groups) (\(share) objects looked at)")
+                }
                 if let path = p.point.path {
                     out.append("  root path:")
                     out += ObjectText.pathLines(path, r.graph, tree, indent: "    ", limit: 12)
@@ -44,6 +52,7 @@ enum LeaksText {
             }
             out.append("")
         }
+        if let line = runtimeLine(r) { out.append(line) }
         out.append("Leaked \(Format.count(r.total.count)) objects, \(Format.bytes(r.total.memsize)) (memsize; \(Format.bytes(r.total.bytesize)) bytesize), in \(Format.count(r.groups.count)) groups"
             + (r.retention.map { "; together they retain \(Format.bytes($0.totalRetained))" } ?? ""))
         if r.moved > 0 {
@@ -60,7 +69,7 @@ enum LeaksText {
         let retained = r.retention != nil
         var headers = ["#"] + (retained ? ["RETAINED"] : []) + ["COUNT", "MEMSIZE"] + (withSeries ? [] : ["SHARE", "BYTESIZE"])
         if withSeries { headers += (2 ... n).map { "DUMP\($0)" } + ["TREND"] }
-        headers += split ? ["TYPE", "CLASS", "SITE"] : [r.grouping == .class ? "CLASS" : "GROUP (class)"]
+        headers += split ? ["TYPE", "CLASS", "SITE"] : [r.grouping == .class ? "CLASS" : r.grouping.usesClass ? "GROUP" : "GROUP (class)"]
         let numeric = (retained ? 4 : 3) + (withSeries ? n - 1 : 2)
         var table = TextTable(headers: headers, rightAligned: Set(0 ..< numeric))
         for (k, g) in r.groups.prefix(top).enumerated() {
@@ -76,6 +85,12 @@ enum LeaksText {
             table.rows.append(row)
         }
         return table.render(indent: "")
+    }
+
+    /// The one line that tallies Ruby's own objects, when they were not shown as groups.
+    static func runtimeLine(_ r: LeakReport) -> String? {
+        guard r.runtime.count > 0 else { return nil }
+        return "Ruby runtime: \(Format.count(r.runtime.count)) objects, \(Format.bytes(r.runtime.memsize)) (IMEMO records: inline and call caches, method entries, instruction sequences; and allocation tracing's own objects), not counted above; --include-runtime shows them as groups."
     }
 
     static func trendWord(_ t: Trend) -> String {

@@ -85,8 +85,8 @@ package enum Names {
     /// A group key in one line: `Request`, `STRING app.rb:12`, `app.rb in handle`.
     static func group(_ k: GroupKey, _ grouping: LeakGrouping) -> String {
         var parts: [String] = []
-        if grouping == .class { parts.append(className(k.className)) }
         if let type = k.type { parts.append(type.name) }
+        if grouping.usesClass { parts.append(className(k.className)) }
         if grouping.usesSite {
             if grouping == .method {
                 parts.append((k.site?.file ?? (k.site == nil ? "(no allocation site)" : "(no file)")) + " in " + (k.site?.method ?? "(no method)"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Retention
 import TestSupport
 @testable import GraphCLI
 
@@ -63,7 +64,7 @@ struct DeclarationTests {
             return r.stdout.split(separator: "\n").map(String.init)
         }
         #expect(try complete(["retention", "le"]) == ["leaks"])
-        #expect(Set(try complete(["retention", "leaks", "--by", ""])) == Set(["site-type", "site", "class", "type", "method"]))
+        #expect(Set(try complete(["retention", "leaks", "--by", ""])) == Set(LeakGrouping.allCases.map(\.rawValue)))
         #expect(try complete(["retention", "why", "--for"]) == ["--format"])
         #expect(Set(try complete(["retention", "--generate-completion-script", ""])) == ["bash", "zsh", "fish"])
     }

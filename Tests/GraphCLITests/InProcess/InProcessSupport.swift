@@ -9,8 +9,8 @@ import Testing
 enum InProcess {
     static func load(_ path: String) throws -> HeapGraph { try DumpLoader.load(path, options: DumpLoader.Options()) }
 
-    static func leaks(_ paths: [String], grouping: LeakGrouping = .siteAndType, limit: Int = 5) throws -> LeakReport {
-        try LeakAnalysis.run(paths: paths, grouping: grouping, accumulationLimit: limit) { path, edges in
+    static func leaks(_ paths: [String], grouping: LeakGrouping? = nil, includeRuntime: Bool = false, limit: Int = 5) throws -> LeakReport {
+        try LeakAnalysis.run(paths: paths, grouping: grouping, includeRuntime: includeRuntime, accumulationLimit: limit) { path, edges in
             var options = DumpLoader.Options()
             options.edges = edges
             return try DumpLoader.load(path, options: options)
