@@ -293,6 +293,8 @@ struct BlockParser {
             }
         case .flags:
             return readGCFlags(&c, &f)
+        case .chilled, .slotSize, .parentID, .shapeType, .complexShape, .tooComplexShape, .freeImmediately:
+            return readFeature(k, &c)
         case .other:
             return c.skipValue()
         }
@@ -330,6 +332,46 @@ struct BlockParser {
         }
     }
 
+    /// A key read only for the Ruby version it shows (``DumpFeatures``); its value is checked
+    /// as JSON and otherwise dropped.
+    private mutating func readFeature(_ k: RecordKey, _ c: inout Cursor) -> Bool {
+        switch k {
+        case .chilled:
+            out.counts.features.insert(.chilledStrings)
+        case .complexShape:
+            out.counts.features.insert(.complexShapeKey)
+        case .tooComplexShape:
+            out.counts.features.insert(.tooComplexShapeKey)
+        case .freeImmediately:
+            out.counts.features.insert(.freeImmediately)
+        case .slotSize, .parentID:
+            guard let n = c.integer() else { return false }
+            if k == .parentID {
+                if n.magnitude == 4_294_967_295 { out.counts.features.insert(.invalidParentShapes) }
+            } else {
+                out.counts.features.insert(n.magnitude % 40 == 0 ? .slotSizes : [.slotSizes, .newSlotSizes])
+            }
+            return true
+        case .shapeType:
+            guard let (body, _) = c.string() else { return false }
+            if Self.equals(body, "OBJ_ID") {
+                out.counts.features.insert(.objectIDShapes)
+            } else if Self.equals(body, "FROZEN") || Self.equals(body, "T_OBJECT") || Self.equals(body, "OBJ_TOO_COMPLEX") {
+                out.counts.features.insert(.legacyShapeTypes)
+            }
+            return true
+        default:
+            break
+        }
+        return c.skipValue()
+    }
+
+    @inline(__always)
+    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+        guard let p = bytes.baseAddress, bytes.count == s.utf8CodeUnitCount else { return false }
+        return memcmp(p, s.utf8Start, bytes.count) == 0
+    }
+
     /// `"flags":{"old":true, …}`: keeps `old`; any other key and any value is accepted (the
     /// MMTk GC writes integers there).
     mutating func readGCFlags(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
@@ -347,6 +389,8 @@ struct BlockParser {
                c.literal("true") {
                 f.flags.insert(.old)
             } else {
+                // Ruby 4.0 writes integers (`"age":2`, `"object_id":16`) among the booleans.
+                if c.p < c.end, Cursor.isDigit(c.p.pointee) { out.counts.features.insert(.integerFlags) }
                 guard c.skipValue() else { return false }
             }
             c.skipSpace()

@@ -33,6 +33,10 @@ public struct HeapGraph: Sendable {
     public internal(set) var sites: [AllocationSite] = []
     var values: [UInt8] = []
     var addressTable: AddressTable? = nil
+    /// The addresses of the fields objects ``FieldsFold`` folded, sorted, and the node of
+    /// each one's owner.
+    var foldedFieldsAddress: [UInt64] = []
+    var foldedFieldsOwner: [UInt32] = []
 
     /// What the reader noticed: counts, skipped lines, dangling references, truncation.
     public internal(set) var diagnostics: LoadDiagnostics
@@ -51,6 +55,20 @@ public struct HeapGraph: Sendable {
         guard let table = addressTable else { return nil }
         let found = table.withLookup(self.address) { $0(address) }
         return found == .max ? nil : ObjectIndex(rawValue: found)
+    }
+
+    /// The owner of the Ruby 4.0+ IMEMO `fields` object that was at `address` and was folded
+    /// into it (see ``DumpLoader``); `nil` when no folded fields object had that address.
+    ///
+    /// - Complexity: O(log F) for F folded objects.
+    public func owner(ofFoldedFieldsAt address: UInt64) -> ObjectIndex? {
+        var lo = 0, hi = foldedFieldsAddress.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if foldedFieldsAddress[mid] < address { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < foldedFieldsAddress.count, foldedFieldsAddress[lo] == address else { return nil }
+        return ObjectIndex(rawValue: foldedFieldsOwner[lo])
     }
 
     /// The objects `object` references, its class included.
