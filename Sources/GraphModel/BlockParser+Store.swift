@@ -91,7 +91,10 @@ extension BlockParser {
                 out.detail.append(.max)
             }
         case .string:
-            if let s = f.name ?? f.realClassName ?? f.detailString {
+            if f.name == nil, let raw = f.realClassName, f.rawRealClassName {
+                // Recovered bytes, not JSON text, as for `file`.
+                out.detail.append(Self.escaped(raw).withUnsafeBufferPointer { out.strings.intern($0) }.rawValue)
+            } else if let s = f.name ?? f.realClassName ?? f.detailString {
                 out.detail.append(out.strings.intern(s).rawValue)
             } else {
                 out.detail.append(.max)

@@ -33,6 +33,10 @@ struct RecordFields {
     /// Where the value of `file` starts (after its opening quote), for recovery.
     var fileValueStart: UnsafePointer<UInt8>? = nil
     var methodKeyStart: UnsafePointer<UInt8>? = nil
+    /// Where the value of `real_class_name` starts (after its opening quote), for recovery.
+    var realClassNameStart: UnsafePointer<UInt8>? = nil
+    /// `real_class_name` holds raw bytes (read by recovery), not JSON text.
+    var rawRealClassName = false
     /// A value that was out of range and was clamped.
     var note: String? = nil
 }
@@ -146,13 +150,14 @@ struct BlockParser {
         let problem = c.problem ?? .expected("a JSON object")
         let column = (c.problemAt ?? c.p) - start + 1
         let cutOff = !terminated && endsDump
+        let broken = f.currentKey
         if !cutOff, recover(&f, start, end) {
             f.flags.insert(.recovered)
-            let what = f.currentKey == .method
+            let what = broken == .method
                 ? "Ruby 3.1 writes non-ASCII method names with stray bytes"
-                : "Ruby writes file names unescaped"
+                : broken == .realClassName ? "Ruby writes real_class_name unescaped" : "Ruby writes file names unescaped"
             out.report(LineIssue(line: line, lineSpan: span,
-                                 reason: "invalid JSON in \"\(f.currentKey.name)\" at column \(column) (\(what)): \(problem.text); address, type and references read, \(f.unreadableFile ? "file and method" : f.unreadableMethod ? "method" : "nothing") lost",
+                                 reason: "invalid JSON in \"\(broken.name)\" at column \(column) (\(what)): \(problem.text); address, type and references read, \(f.unreadableFile ? "file and method" : f.unreadableMethod ? "method" : "nothing") lost",
                                  recovered: true))
             store(f, referenceStart: referenceStart, line: line, span: span)
             return
@@ -187,6 +192,12 @@ struct BlockParser {
             c.fail(.expected("a \"type\" field"))
             return false
         }
+        return readFieldList(&c, &f)
+    }
+
+    /// Reads fields from the next key to the record's end: the rest of ``readFields``, also
+    /// where recovery goes on after a broken value.
+    mutating func readFieldList(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
         while true {
             c.skipSpace()
             let keyStart = c.p
@@ -206,6 +217,11 @@ struct BlockParser {
             c.fail(.expected("',' or '}' after a field"))
             return false
         }
+        return readRecordEnd(&c, &f)
+    }
+
+    /// After the closing `}`: nothing but space, and a type was read.
+    mutating func readRecordEnd(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
         c.skipSpace()
         guard c.p == c.end else {
             f.currentKey = .other
@@ -273,6 +289,7 @@ struct BlockParser {
             guard let (body, _) = c.string() else { return false }
             f.name = body
         case .realClassName:
+            f.realClassNameStart = c.p + 1
             guard let (body, _) = c.string() else { return false }
             f.realClassName = body
         case .struct, .imemoType:
