@@ -139,6 +139,10 @@ struct GraphBuilder {
             fieldsOwners = []
             clock.lap("fields fold")
         }
+        if keepEdges {
+            FinalizerRoots.infer(in: &graph)
+            clock.lap("finalizer roots")
+        }
         return graph
     }
 
@@ -279,6 +283,8 @@ struct GraphBuilder {
         rootTargetAddresses = []
         graph.rootTargets = targets
         graph.rootStart = starts
+        graph.rootKind = graph.rootCategory.map { RootCategory(dumpName: graph.strings[$0]) }
+        graph.diagnostics.unknownRootRecords = graph.rootKind.filter(\.isUnknown).count
         graph.diagnostics.danglingRootReferences = dangling
     }
 }

@@ -26,6 +26,8 @@ public struct HeapGraph: Sendable {
 
     // Roots: root record r's targets are `rootTargets[rootStart[r] ..< rootStart[r + 1]]`.
     public internal(set) var rootCategory: [StringID] = []
+    /// What each root record's category is, as data (inferred roots come last).
+    public internal(set) var rootKind: [RootCategory] = []
     public internal(set) var rootStart: [UInt32] = [0]
     public internal(set) var rootTargets: [UInt32] = []
 
@@ -77,8 +79,11 @@ public struct HeapGraph: Sendable {
         edges[Int(edgeStart[object.int]) ..< Int(edgeStart[object.int + 1])]
     }
 
-    /// The number of ROOT records.
+    /// The number of root records: the dump's ROOT records, then any retention inferred.
     public var rootRecordCount: Int { rootCategory.count }
+
+    /// The number of root records the dump wrote (without the inferred ones).
+    public var dumpRootRecordCount: Int { rootKind.lazy.filter { !$0.isInferred }.count }
 
     /// The objects root record `r` holds, each once.
     public func rootTargets(ofRecord r: Int) -> ArraySlice<UInt32> {

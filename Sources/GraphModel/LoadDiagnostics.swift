@@ -87,6 +87,11 @@ public struct LoadDiagnostics: Sendable {
     public var foldedFields = 0
     public var fieldsWithoutOwner = 0
 
+    /// ROOT records whose category no known Ruby writes (kept as roots all the same).
+    public var unknownRootRecords = 0
+    /// Hidden finalizer Arrays given the inferred finalizer root (see ``FinalizerRoots``).
+    public var inferredFinalizerArrays = 0
+
     public init(source: String) { self.source = source }
 
     /// Whether some of the dump could not be read: the result is incomplete.
