@@ -33,7 +33,9 @@ enum WhyCommand {
         }
         let graph = try LoadDump.load(args.positionals[1], strict: args.has("--strict"), quiet: args.has("--quiet"))
         let done: ExitCode = graph.diagnostics.isIncomplete ? .incompleteInput : .success
-        guard let object = graph.index(ofAddress: address) else {
+        // A Ruby 4.0+ fields object was folded into its owner: answer for the owner.
+        let foldedOwner = graph.index(ofAddress: address) == nil ? graph.owner(ofFoldedFieldsAt: address) : nil
+        guard let object = graph.index(ofAddress: address) ?? foldedOwner else {
             Terminal.error("\(graph.diagnostics.source) has no object at 0x\(String(address, radix: 16)). Take the address from this dump (addresses change between dumps), e.g. from `retention leaks --format json` (examples) or `retention top`.")
             return .failure
         }
@@ -62,11 +64,10 @@ enum WhyCommand {
             return done
         }
         var out = ["Why is 0x\(String(address, radix: 16)) alive?", "  " + ObjectText.line(facts), ""]
-        if paths.isEmpty {
-            out.append(graph.diagnostics.hasRoots
-                ? "No root reaches it: it is garbage that the next GC frees (the dump was taken between a GC's mark and sweep, or without a GC.start before it)."
-                : "The dump has no ROOT records (a since: dump?), so no path from a root can be shown. Take a full ObjectSpace.dump_all.")
+        if foldedOwner != nil {
+            out.insert("  (0x\(String(address, radix: 16)) is the IMEMO fields object that holds its ivars, folded into it: Ruby 4.0+)", at: 2)
         }
+        if paths.isEmpty { out.append(noRootText(graph)) }
         for (k, path) in paths.enumerated() {
             let hops = path.count - 1
             out.append(paths.count > 1
@@ -87,6 +88,23 @@ enum WhyCommand {
         }
         print(out.joined(separator: "\n").trimmingTrailingNewlines)
         return done
+    }
+}
+
+extension WhyCommand {
+    /// Why no path is shown: garbage only where the dump lists (or lets us infer) every root.
+    static func noRootText(_ graph: HeapGraph) -> String {
+        let garbage = "it is garbage that the next GC frees (the dump was taken between a GC's mark and sweep, or without a GC.start before it)."
+        switch FinalizerRoots.status(of: graph) {
+        case .noRoots:
+            return "The dump has no ROOT records (a since: dump?), so no path from a root can be shown. Take a full ObjectSpace.dump_all."
+        case .listed:
+            return "No root reaches it: " + garbage
+        case .inferred:
+            return "No root reaches it, not even the finalizer table (which Ruby 3.4+ leaves out of the roots; retention infers it): " + garbage
+        case .unknown:
+            return "No root reaches it in the dump. It may be garbage that the next GC frees, or held by a finalizer: Ruby 3.4+ writes no finalizers ROOT (nor global_list or object_id), and this dump does not show which Ruby wrote it."
+        }
     }
 }
 

@@ -44,6 +44,23 @@ public enum DumpNotes {
         if d.duplicateAddresses > 0 {
             notes.append(DumpNote(kind: "duplicate_addresses", text: "\(d.duplicateAddresses) records repeat an address an earlier record has; references to that address go to the first."))
         }
+        if d.foldedFields > 0 {
+            notes.append(DumpNote(kind: "fields_folded", text: "\(d.foldedFields) IMEMO fields objects (Ruby 4.0+ keeps ivars in them) were folded into their owners: an owner references its ivars directly and its memsize includes theirs, as on Ruby 3.x."))
+        }
+        if d.fieldsWithoutOwner > 0 {
+            notes.append(DumpNote(kind: "fields_without_owner", text: "\(d.fieldsWithoutOwner) IMEMO fields objects (Ruby 4.0+) have no owner in the dump: Ruby clears the owner of a fields object it replaced, which is garbage waiting for the sweep. They are kept as IMEMO objects."))
+        }
+        switch FinalizerRoots.status(of: graph) {
+        case let .inferred(arrays) where arrays > 0:
+            notes.append(DumpNote(kind: "inferred_finalizers", text: "Ruby 3.4+ writes no finalizers ROOT; the \(arrays) finalizer table entr\(arrays == 1 ? "y" : "ies") (hidden Arrays of procs that nothing references) \(arrays == 1 ? "was" : "were") given the root `\(RootCategory.inferredFinalizersName)`."))
+        case .unknown:
+            notes.append(DumpNote(kind: "finalizers_not_listed", text: "The dump does not show which Ruby wrote it. Ruby 3.4+ writes no finalizers (nor global_list or object_id) ROOT, so objects held only by a finalizer may be alive though no root reaches them."))
+        default:
+            break
+        }
+        if d.unknownRootRecords > 0 {
+            notes.append(DumpNote(kind: "unknown_root_categories", text: "\(d.unknownRootRecords) ROOT records have a category no known Ruby (2.7 to 4.1-dev) writes; they were read as roots."))
+        }
         if c.emptySlots > 0 || c.zombies > 0 {
             notes.append(DumpNote(kind: "empty_slots", text: "\(c.emptySlots) empty slots (NONE) and \(c.zombies) ZOMBIE slots of a `full: true` dump were counted and left out of the graph."))
         }
