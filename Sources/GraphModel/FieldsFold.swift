@@ -64,40 +64,49 @@ enum FieldsFold {
 
     /// Rewrites the edges in CSR form: an owner's edge to its fields object becomes the
     /// fields object's references, any other edge to it goes to the owner; repeats dropped.
+    /// There are never more edges than before: each fields object's references move to one
+    /// owner, in place of the owner's edge to it, and it has no edges of its own any more.
     private static func foldEdges(_ graph: inout HeapGraph, owner: [UInt32], map: [UInt32], kept: Int) {
         let n = graph.count
-        var edges: [UInt32] = []
-        edges.reserveCapacity(graph.edges.count)
-        var edgeStart: [UInt32] = []
-        edgeStart.reserveCapacity(kept + 1)
-        edgeStart.append(0)
+        var edgeStart = [UInt32](repeating: 0, count: kept + 1)
         // seen[t] == v + 1 once new node v has an edge to t.
         var seen = [UInt32](repeating: 0, count: kept)
-        graph.edgeStart.withUnsafeBufferPointer { start in
-            graph.edges.withUnsafeBufferPointer { old in
-                for v in 0 ..< n where owner[v] == .max {
-                    let me = map[v]
-                    let mark = me + 1
-                    @inline(__always) func add(_ t: UInt32) {
-                        if seen[Int(t)] != mark {
-                            seen[Int(t)] = mark
-                            edges.append(t)
+        // Safe because at most `graph.edges.count` edges are written (see above), and each once.
+        let newEdges = [UInt32](unsafeUninitializedCapacity: graph.edges.count) { out, initialized in
+            var w = 0
+            graph.edgeStart.withUnsafeBufferPointer { start in
+                graph.edges.withUnsafeBufferPointer { old in
+                    owner.withUnsafeBufferPointer { owner in
+                        map.withUnsafeBufferPointer { map in
+                            seen.withUnsafeMutableBufferPointer { seen in
+                                edgeStart.withUnsafeMutableBufferPointer { edgeStart in
+                                    for v in 0 ..< n where owner[v] == .max {
+                                        let me = Int(map[v])
+                                        let mark = UInt32(me + 1)
+                                        for e in Int(start[v]) ..< Int(start[v + 1]) {
+                                            let t = Int(old[e])
+                                            if owner[t] == UInt32(v) {
+                                                // Its own fields object: the ivar values, one hop nearer.
+                                                for g in Int(start[t]) ..< Int(start[t + 1]) {
+                                                    let u = Int(map[Int(old[g])])
+                                                    if seen[u] != mark { seen[u] = mark; out[w] = UInt32(u); w += 1 }
+                                                }
+                                            } else {
+                                                let u = Int(map[t])
+                                                if seen[u] != mark { seen[u] = mark; out[w] = UInt32(u); w += 1 }
+                                            }
+                                        }
+                                        edgeStart[me + 1] = UInt32(w)
+                                    }
+                                }
+                            }
                         }
                     }
-                    for e in Int(start[v]) ..< Int(start[v + 1]) {
-                        let t = Int(old[e])
-                        if owner[t] == UInt32(v) {
-                            // Its own fields object: the ivar values, one hop nearer.
-                            for g in Int(start[t]) ..< Int(start[t + 1]) { add(map[Int(old[g])]) }
-                        } else {
-                            add(map[t])
-                        }
-                    }
-                    edgeStart.append(UInt32(edges.count))
                 }
             }
+            initialized = w
         }
-        graph.edges = edges
+        graph.edges = newEdges
         graph.edgeStart = edgeStart
     }
 
@@ -119,7 +128,11 @@ enum FieldsFold {
     /// builds the address table again over the objects left.
     private static func foldColumns(_ graph: inout HeapGraph, owner: [UInt32], map: [UInt32], kept: Int) {
         var memsize = [UInt64](repeating: 0, count: kept)
-        for i in 0 ..< graph.count { memsize[Int(map[i])] &+= graph.memsize[i] }
+        graph.memsize.withUnsafeBufferPointer { old in
+            memsize.withUnsafeMutableBufferPointer { memsize in
+                for i in 0 ..< old.count { memsize[Int(map[i])] &+= old[i] }
+            }
+        }
         graph.memsize = memsize
         var foldedAddresses: [(UInt64, UInt32)] = []
         for i in 0 ..< graph.count where owner[i] != .max { foldedAddresses.append((graph.address[i], map[i])) }
@@ -128,10 +141,19 @@ enum FieldsFold {
         graph.foldedFieldsOwner = foldedAddresses.map(\.1)
 
         func keep<T>(_ column: [T]) -> [T] {
-            var out: [T] = []
-            out.reserveCapacity(kept)
-            for i in 0 ..< column.count where owner[i] == .max { out.append(column[i]) }
-            return out
+            [T](unsafeUninitializedCapacity: kept) { out, initialized in
+                var w = 0
+                column.withUnsafeBufferPointer { column in
+                    owner.withUnsafeBufferPointer { owner in
+                        for i in 0 ..< column.count where owner[i] == .max {
+                            // Safe because at most `kept` nodes are kept (capacity `kept` > 0 when any is).
+                            (out.baseAddress! + w).initialize(to: column[i])
+                            w += 1
+                        }
+                    }
+                }
+                initialized = w
+            }
         }
         graph.address = keep(graph.address)
         graph.type = keep(graph.type)
