@@ -35,7 +35,7 @@ enum WhyCommand {
         let done: ExitCode = graph.diagnostics.isIncomplete ? .incompleteInput : .success
         // A Ruby 4.0+ fields object was folded into its owner: answer for the owner.
         let foldedOwner = graph.index(ofAddress: address) == nil ? graph.owner(ofFoldedFieldsAt: address) : nil
-        guard let object = graph.index(ofAddress: address) ?? foldedOwner else {
+        guard let object = graph.index(ofAddressOrFoldedInto: address) else {
             Terminal.error("\(graph.diagnostics.source) has no object at 0x\(String(address, radix: 16)). Take the address from this dump (addresses change between dumps), e.g. from `retention leaks --format json` (examples) or `retention top`.")
             return .failure
         }

@@ -19,8 +19,9 @@ enum FieldsFold {
     /// without fields objects is not touched.
     ///
     /// - Complexity: O(V + E) time (one pass over the nodes, one over the edges, and the
-    ///   address table built again), plus O(F log F) to sort the folded addresses; about
-    ///   12 bytes an object of extra memory while it runs.
+    ///   address table built again), plus O(F log F) to sort the folded addresses. While it
+    ///   runs: 12 bytes an object (owner, new index, seen marks), and the new edge array and
+    ///   columns beside the old ones, one at a time.
     static func apply(to graph: inout HeapGraph, fields: [UInt32], ownerAddresses: [UInt64],
                       table: AddressTable) {
         guard !fields.isEmpty else { return }

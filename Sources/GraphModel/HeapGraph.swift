@@ -73,6 +73,13 @@ public struct HeapGraph: Sendable {
         return ObjectIndex(rawValue: foldedFieldsOwner[lo])
     }
 
+    /// The node at `address`, or, for a Ruby 4.0+ fields object that was folded, its owner.
+    ///
+    /// - Complexity: O(log F) for F folded objects.
+    public func index(ofAddressOrFoldedInto address: UInt64) -> ObjectIndex? {
+        index(ofAddress: address) ?? owner(ofFoldedFieldsAt: address)
+    }
+
     /// The objects `object` references, its class included.
     @inlinable
     public func references(of object: ObjectIndex) -> ArraySlice<UInt32> {

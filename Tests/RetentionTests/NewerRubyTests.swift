@@ -82,6 +82,16 @@ struct NewerRubyTests {
         #expect(path.count == 5)
     }
 
+    @Test("Selecting a folded fields object's address picks its owner")
+    func selectFoldedAddress() throws {
+        let graph = try Self.graph("probe-4.0.0")
+        let owner = try #require(graph.index(ofAddress: 0x7fb6fb0bace8))
+        #expect(graph.index(ofAddress: 0x7fb6fb0bac98) == nil)
+        #expect(ObjectSelection.select(graph, address: 0x7fb6fb0bac98) == [owner])
+        #expect(ObjectSelection.select(graph, address: 0x7fb6fb0bace8) == [owner])
+        #expect(ObjectSelection.select(graph, address: 0x1).isEmpty)
+    }
+
     @Test("Total memsize is the same folded or not; the summary counts the folded objects as their owners'")
     func summaryTotals() throws {
         let graph = try Self.graph("todo-4.0.0-heap3")
