@@ -33,7 +33,7 @@ enum FieldsFold {
         for f in fields { owner[Int(f)] = f }
         var resolved = [UInt32](repeating: none, count: fields.count)
         table.withLookup(graph.address) { lookup in
-            for (k, f) in fields.enumerated() where ownerAddresses[k] != 0 {
+            for k in fields.indices where ownerAddresses[k] != 0 {
                 let o = lookup(ownerAddresses[k])
                 // The owner must be an object of the dump that is not a fields object itself.
                 if o != none, owner[Int(o)] == none { resolved[k] = o }
