@@ -11,6 +11,8 @@ extension BlockParser {
         guard let type = f.type, type.isHeapObject, f.address != nil else { return false }
         let tail: UnsafePointer<UInt8>
         switch f.currentKey {
+        case .realClassName:
+            return recoverRealClassName(&f, start, end)
         case .method:
             // Safe because readValue sets methodKeyStart before reading the method's value.
             tail = f.methodKeyStart!
@@ -63,6 +65,33 @@ extension BlockParser {
             _ = readGCFlags(&c, &f)
         }
         return true
+    }
+
+    /// `real_class_name` is written raw (Ruby 3.1 to 4.1-dev), so `set_temporary_name('tmp"cls')`
+    /// breaks its line. Ruby writes the fields after it in a fixed order (`singleton`,
+    /// `references`, then the allocation fields, `memsize`, `flags`): the name ends at the
+    /// first of those keys, and the rest of the record is read strictly from there (and
+    /// recovered again if `file` or `method` is broken too).
+    private mutating func recoverRealClassName(_ f: inout RecordFields, _ start: UnsafePointer<UInt8>,
+                                               _ end: UnsafePointer<UInt8>) -> Bool {
+        // Safe because readValue sets realClassNameStart before reading the name's value.
+        let nameStart = f.realClassNameStart!
+        let next: [StaticString] = ["\", \"singleton\":", "\", \"references\":[", "\", \"file\":\"", "\", \"line\":",
+                                    "\", \"method\":\"", "\", \"generation\":", "\", \"memsize\":", "\", \"flags\":{"]
+        var close: UnsafePointer<UInt8>? = nil
+        for key in next {
+            if let at = Self.occurrences(of: key, in: nameStart, close ?? end, limit: 1).first { close = at }
+        }
+        if close == nil, let brace = Self.lastOccurrence(of: "\"}", in: nameStart, end) { close = brace }
+        guard let close else { return false }
+        f.realClassName = UnsafeBufferPointer(start: nameStart, count: close - nameStart)
+        f.rawRealClassName = true
+        var c = Cursor(close + 1, end)
+        c.skipSpace()
+        if c.consume(UInt8(ascii: "}")) { return readRecordEnd(&c, &f) }
+        guard c.consume(UInt8(ascii: ",")) else { return false }
+        if readFieldList(&c, &f) { return true }
+        return f.currentKey == .file || f.currentKey == .method ? recover(&f, start, end) : false
     }
 
     /// Where `needle` occurs in `start..<end`, up to `limit` places.

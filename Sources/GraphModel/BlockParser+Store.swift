@@ -39,9 +39,22 @@ extension BlockParser {
                                  reason: "a \(type.name) record without an \"address\"; record skipped", recovered: false))
             return
         }
+        if type == .imemo {
+            if let kind = f.detailString, Self.equals(kind, "fields") {
+                // Its `class` is the owner object (Ruby 4.0+), kept for the fold.
+                out.counts.features.insert(.fieldsObjects)
+                out.fieldsNodes.append(UInt32(truncatingIfNeeded: out.address.count))
+                out.fieldsOwners.append(f.classAddress)
+            } else if f.classAddress != 0 {
+                out.counts.features.insert(.imemoClassWords)
+            }
+        } else if type == .symbol && f.sawReferences {
+            out.counts.features.insert(.symbolReferences)
+        }
         out.address.append(address)
         out.type.append(type)
-        // An IMEMO's `class` word holds other data (Ruby 3.1 writes it anyway): not a class.
+        // An IMEMO's `class` word holds other data (Ruby 3.1 writes it anyway; in 4.0 a
+        // fields object's is its owner): not a class.
         out.classAddress.append(type == .imemo || type == .node ? 0 : f.classAddress)
         out.memsize.append(f.memsize)
         out.bytesize.append(f.bytesize)
@@ -78,7 +91,10 @@ extension BlockParser {
                 out.detail.append(.max)
             }
         case .string:
-            if let s = f.name ?? f.realClassName ?? f.detailString {
+            if f.name == nil, let raw = f.realClassName, f.rawRealClassName {
+                // Recovered bytes, not JSON text, as for `file`.
+                out.detail.append(Self.escaped(raw).withUnsafeBufferPointer { out.strings.intern($0) }.rawValue)
+            } else if let s = f.name ?? f.realClassName ?? f.detailString {
                 out.detail.append(out.strings.intern(s).rawValue)
             } else {
                 out.detail.append(.max)

@@ -33,6 +33,10 @@ struct RecordFields {
     /// Where the value of `file` starts (after its opening quote), for recovery.
     var fileValueStart: UnsafePointer<UInt8>? = nil
     var methodKeyStart: UnsafePointer<UInt8>? = nil
+    /// Where the value of `real_class_name` starts (after its opening quote), for recovery.
+    var realClassNameStart: UnsafePointer<UInt8>? = nil
+    /// `real_class_name` holds raw bytes (read by recovery), not JSON text.
+    var rawRealClassName = false
     /// A value that was out of range and was clamped.
     var note: String? = nil
 }
@@ -146,13 +150,14 @@ struct BlockParser {
         let problem = c.problem ?? .expected("a JSON object")
         let column = (c.problemAt ?? c.p) - start + 1
         let cutOff = !terminated && endsDump
+        let broken = f.currentKey
         if !cutOff, recover(&f, start, end) {
             f.flags.insert(.recovered)
-            let what = f.currentKey == .method
+            let what = broken == .method
                 ? "Ruby 3.1 writes non-ASCII method names with stray bytes"
-                : "Ruby writes file names unescaped"
+                : broken == .realClassName ? "Ruby writes real_class_name unescaped" : "Ruby writes file names unescaped"
             out.report(LineIssue(line: line, lineSpan: span,
-                                 reason: "invalid JSON in \"\(f.currentKey.name)\" at column \(column) (\(what)): \(problem.text); address, type and references read, \(f.unreadableFile ? "file and method" : f.unreadableMethod ? "method" : "nothing") lost",
+                                 reason: "invalid JSON in \"\(broken.name)\" at column \(column) (\(what)): \(problem.text); address, type and references read, \(f.unreadableFile ? "file and method" : f.unreadableMethod ? "method" : "nothing") lost",
                                  recovered: true))
             store(f, referenceStart: referenceStart, line: line, span: span)
             return
@@ -187,6 +192,12 @@ struct BlockParser {
             c.fail(.expected("a \"type\" field"))
             return false
         }
+        return readFieldList(&c, &f)
+    }
+
+    /// Reads fields from the next key to the record's end: the rest of ``readFields``, also
+    /// where recovery goes on after a broken value.
+    mutating func readFieldList(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
         while true {
             c.skipSpace()
             let keyStart = c.p
@@ -206,6 +217,11 @@ struct BlockParser {
             c.fail(.expected("',' or '}' after a field"))
             return false
         }
+        return readRecordEnd(&c, &f)
+    }
+
+    /// After the closing `}`: nothing but space, and a type was read.
+    mutating func readRecordEnd(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
         c.skipSpace()
         guard c.p == c.end else {
             f.currentKey = .other
@@ -273,6 +289,7 @@ struct BlockParser {
             guard let (body, _) = c.string() else { return false }
             f.name = body
         case .realClassName:
+            f.realClassNameStart = c.p + 1
             guard let (body, _) = c.string() else { return false }
             f.realClassName = body
         case .struct, .imemoType:
@@ -293,6 +310,8 @@ struct BlockParser {
             }
         case .flags:
             return readGCFlags(&c, &f)
+        case .chilled, .slotSize, .parentID, .shapeType, .complexShape, .tooComplexShape, .freeImmediately:
+            return readFeature(k, &c)
         case .other:
             return c.skipValue()
         }
@@ -330,6 +349,46 @@ struct BlockParser {
         }
     }
 
+    /// A key read only for the Ruby version it shows (``DumpFeatures``); its value is checked
+    /// as JSON and otherwise dropped.
+    private mutating func readFeature(_ k: RecordKey, _ c: inout Cursor) -> Bool {
+        switch k {
+        case .chilled:
+            out.counts.features.insert(.chilledStrings)
+        case .complexShape:
+            out.counts.features.insert(.complexShapeKey)
+        case .tooComplexShape:
+            out.counts.features.insert(.tooComplexShapeKey)
+        case .freeImmediately:
+            out.counts.features.insert(.freeImmediately)
+        case .slotSize, .parentID:
+            guard let n = c.integer() else { return false }
+            if k == .parentID {
+                if n.magnitude == 4_294_967_295 { out.counts.features.insert(.invalidParentShapes) }
+            } else {
+                out.counts.features.insert(n.magnitude % 40 == 0 ? .slotSizes : [.slotSizes, .newSlotSizes])
+            }
+            return true
+        case .shapeType:
+            guard let (body, _) = c.string() else { return false }
+            if Self.equals(body, "OBJ_ID") {
+                out.counts.features.insert(.objectIDShapes)
+            } else if Self.equals(body, "FROZEN") || Self.equals(body, "T_OBJECT") || Self.equals(body, "OBJ_TOO_COMPLEX") {
+                out.counts.features.insert(.legacyShapeTypes)
+            }
+            return true
+        default:
+            break
+        }
+        return c.skipValue()
+    }
+
+    @inline(__always)
+    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+        guard let p = bytes.baseAddress, bytes.count == s.utf8CodeUnitCount else { return false }
+        return memcmp(p, s.utf8Start, bytes.count) == 0
+    }
+
     /// `"flags":{"old":true, …}`: keeps `old`; any other key and any value is accepted (the
     /// MMTk GC writes integers there).
     mutating func readGCFlags(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
@@ -347,6 +406,8 @@ struct BlockParser {
                c.literal("true") {
                 f.flags.insert(.old)
             } else {
+                // Ruby 4.0 writes integers (`"age":2`, `"object_id":16`) among the booleans.
+                if c.p < c.end, Cursor.isDigit(c.p.pointee) { out.counts.features.insert(.integerFlags) }
                 guard c.skipValue() else { return false }
             }
             c.skipSpace()

@@ -8,6 +8,8 @@ struct GraphBuilder {
     private var rootTargetAddresses: [UInt64] = []
     private var rootEnd: [UInt32] = []
     private var siteIndex: [AllocationSite: UInt32] = [:]
+    private var fieldsNodes: [UInt32] = []
+    private var fieldsOwners: [UInt64] = []
     private var lineBase = 0
     /// Whether references and string values are kept (see ``DumpLoader/Options/edges``).
     private let keepEdges: Bool
@@ -61,6 +63,10 @@ struct GraphBuilder {
                 siteMap[i] = SiteID(rawValue: id)
             }
         }
+
+        let nodeBase = UInt32(graph.count)
+        for f in block.fieldsNodes { fieldsNodes.append(f + nodeBase) }
+        fieldsOwners.append(contentsOf: block.fieldsOwners)
 
         let valueBase = UInt32(graph.values.count)
         if keepEdges { graph.values.append(contentsOf: block.values) }
@@ -127,6 +133,16 @@ struct GraphBuilder {
         resolveRoots(table)
         graph.values.shrinkToFitIfLarge()
         clock.lap("roots")
+        if !fieldsNodes.isEmpty {
+            FieldsFold.apply(to: &graph, fields: fieldsNodes, ownerAddresses: fieldsOwners, table: table)
+            fieldsNodes = []
+            fieldsOwners = []
+            clock.lap("fields fold")
+        }
+        if keepEdges {
+            FinalizerRoots.infer(in: &graph)
+            clock.lap("finalizer roots")
+        }
         return graph
     }
 
@@ -267,6 +283,8 @@ struct GraphBuilder {
         rootTargetAddresses = []
         graph.rootTargets = targets
         graph.rootStart = starts
+        graph.rootKind = graph.rootCategory.map { RootCategory(dumpName: graph.strings[$0]) }
+        graph.diagnostics.unknownRootRecords = graph.rootKind.filter(\.isUnknown).count
         graph.diagnostics.danglingRootReferences = dangling
     }
 }

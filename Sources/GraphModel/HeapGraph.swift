@@ -26,6 +26,8 @@ public struct HeapGraph: Sendable {
 
     // Roots: root record r's targets are `rootTargets[rootStart[r] ..< rootStart[r + 1]]`.
     public internal(set) var rootCategory: [StringID] = []
+    /// What each root record's category is, as data (inferred roots come last).
+    public internal(set) var rootKind: [RootCategory] = []
     public internal(set) var rootStart: [UInt32] = [0]
     public internal(set) var rootTargets: [UInt32] = []
 
@@ -33,6 +35,10 @@ public struct HeapGraph: Sendable {
     public internal(set) var sites: [AllocationSite] = []
     var values: [UInt8] = []
     var addressTable: AddressTable? = nil
+    /// The addresses of the fields objects ``FieldsFold`` folded, sorted, and the node of
+    /// each one's owner.
+    var foldedFieldsAddress: [UInt64] = []
+    var foldedFieldsOwner: [UInt32] = []
 
     /// What the reader noticed: counts, skipped lines, dangling references, truncation.
     public internal(set) var diagnostics: LoadDiagnostics
@@ -53,14 +59,38 @@ public struct HeapGraph: Sendable {
         return found == .max ? nil : ObjectIndex(rawValue: found)
     }
 
+    /// The owner of the Ruby 4.0+ IMEMO `fields` object that was at `address` and was folded
+    /// into it (see ``DumpLoader``); `nil` when no folded fields object had that address.
+    ///
+    /// - Complexity: O(log F) for F folded objects.
+    public func owner(ofFoldedFieldsAt address: UInt64) -> ObjectIndex? {
+        var lo = 0, hi = foldedFieldsAddress.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if foldedFieldsAddress[mid] < address { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < foldedFieldsAddress.count, foldedFieldsAddress[lo] == address else { return nil }
+        return ObjectIndex(rawValue: foldedFieldsOwner[lo])
+    }
+
+    /// The node at `address`, or, for a Ruby 4.0+ fields object that was folded, its owner.
+    ///
+    /// - Complexity: O(log F) for F folded objects.
+    public func index(ofAddressOrFoldedInto address: UInt64) -> ObjectIndex? {
+        index(ofAddress: address) ?? owner(ofFoldedFieldsAt: address)
+    }
+
     /// The objects `object` references, its class included.
     @inlinable
     public func references(of object: ObjectIndex) -> ArraySlice<UInt32> {
         edges[Int(edgeStart[object.int]) ..< Int(edgeStart[object.int + 1])]
     }
 
-    /// The number of ROOT records.
+    /// The number of root records: the dump's ROOT records, then any retention inferred.
     public var rootRecordCount: Int { rootCategory.count }
+
+    /// The number of root records the dump wrote (without the inferred ones).
+    public var dumpRootRecordCount: Int { rootKind.lazy.filter { !$0.isInferred }.count }
 
     /// The objects root record `r` holds, each once.
     public func rootTargets(ofRecord r: Int) -> ArraySlice<UInt32> {

@@ -34,6 +34,8 @@ public struct LoadCounts: Sendable, Hashable {
     public var recoveredLines = 0
     /// Lines that could not be read at all.
     public var skippedLines = 0
+    /// Format features seen, for ``RubyVersionRange``.
+    public var features: DumpFeatures = []
 
     mutating func add(_ other: LoadCounts) {
         records += other.records
@@ -45,6 +47,7 @@ public struct LoadCounts: Sendable, Hashable {
         objectsWithAllocationInfo += other.objectsWithAllocationInfo
         recoveredLines += other.recoveredLines
         skippedLines += other.skippedLines
+        features.formUnion(other.features)
     }
 }
 
@@ -78,6 +81,16 @@ public struct LoadDiagnostics: Sendable {
     public var duplicateAddresses = 0
     /// Objects whose `class` is not in the dump, or is not a class (IMEMO excluded).
     public var unresolvedClasses = 0
+
+    /// Ruby 4.0+ IMEMO `fields` objects folded into their owners (see ``FieldsFold``), and
+    /// those left as nodes because they have no owner in the dump (garbage, or bad input).
+    public var foldedFields = 0
+    public var fieldsWithoutOwner = 0
+
+    /// ROOT records whose category no known Ruby writes (kept as roots all the same).
+    public var unknownRootRecords = 0
+    /// Hidden finalizer Arrays given the inferred finalizer root (see ``FinalizerRoots``).
+    public var inferredFinalizerArrays = 0
 
     public init(source: String) { self.source = source }
 

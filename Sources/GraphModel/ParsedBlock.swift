@@ -20,6 +20,11 @@ struct ParsedBlock {
     /// String value prefixes: a length byte, then up to ``ParsedBlock/valuePrefixLimit`` bytes.
     var values: [UInt8] = []
 
+    /// IMEMO `fields` objects (Ruby 4.0+): their index in the block, and their `class`, which
+    /// is the owner object's address (0 when there is none). See ``FieldsFold``.
+    var fieldsNodes: [UInt32] = []
+    var fieldsOwners: [UInt64] = []
+
     var strings = StringTable()
     var sites: [AllocationSite] = []
     var siteIndex: [AllocationSite: UInt32] = [:]
@@ -70,6 +75,8 @@ struct ParsedBlock {
         referenceEnd.removeAll(keepingCapacity: true)
         references.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
+        fieldsNodes.removeAll(keepingCapacity: true)
+        fieldsOwners.removeAll(keepingCapacity: true)
         strings = StringTable()
         sites.removeAll(keepingCapacity: true)
         siteIndex.removeAll(keepingCapacity: true)

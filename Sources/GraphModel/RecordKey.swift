@@ -10,6 +10,8 @@ enum RecordKey: UInt8 {
     case address, type, `class`, references, root, file, line, method, generation, memsize
     case bytesize, value, name, realClassName, size, length, ivars, `struct`, imemoType
     case frozen, shared, fstring, singleton, flags
+    // Read only as evidence of the Ruby version (see ``DumpFeatures``).
+    case chilled, slotSize, parentID, shapeType, complexShape, tooComplexShape, freeImmediately
 
     /// The field's name, as the dump spells it.
     var name: String {
@@ -39,6 +41,13 @@ enum RecordKey: UInt8 {
         case .fstring: return "fstring"
         case .singleton: return "singleton"
         case .flags: return "flags"
+        case .chilled: return "chilled"
+        case .slotSize: return "slot_size"
+        case .parentID: return "parent_id"
+        case .shapeType: return "shape_type"
+        case .complexShape: return "complex_shape"
+        case .tooComplexShape: return "too_complex_shape"
+        case .freeImmediately: return "free_immediately"
         }
     }
 
@@ -70,14 +79,24 @@ enum RecordKey: UInt8 {
             if eq("address") { return .address }
             if eq("memsize") { return .memsize }
             if eq("fstring") { return .fstring }
+            if eq("chilled") { return .chilled }
         case 8:
             if eq("bytesize") { return .bytesize }
         case 9:
             if eq("singleton") { return .singleton }
+            if eq("slot_size") { return .slotSize }
+            if eq("parent_id") { return .parentID }
         case 10:
             if eq("references") { return .references }
             if eq("generation") { return .generation }
             if eq("imemo_type") { return .imemoType }
+            if eq("shape_type") { return .shapeType }
+        case 13:
+            if eq("complex_shape") { return .complexShape }
+        case 16:
+            if eq("free_immediately") { return .freeImmediately }
+        case 17:
+            if eq("too_complex_shape") { return .tooComplexShape }
         case 15:
             if eq("real_class_name") { return .realClassName }
         default:

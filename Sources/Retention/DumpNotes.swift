@@ -17,6 +17,15 @@ public enum DumpNote: Sendable, Hashable {
     case danglingRootReferences(Int)
     case unresolvedClasses(Int)
     case duplicateAddresses(Int)
+    /// Ruby 4.0+ IMEMO fields objects folded into their owners.
+    case fieldsFolded(Int)
+    /// Ruby 4.0+ fields objects with no owner in the dump (kept as IMEMOs).
+    case fieldsWithoutOwner(Int)
+    /// Ruby 3.4+: this many finalizer-table Arrays were given the inferred finalizers root.
+    case inferredFinalizers(arrays: Int)
+    /// The dump does not show its Ruby, and 3.4+ lists no finalizers: a live object may have no root.
+    case finalizersNotListed
+    case unknownRootCategories(Int)
     case emptySlots(none: Int, zombies: Int)
 
     /// A stable key for scripts: `no_allocation_tracing`, `no_roots`, `dangling_references`…
@@ -32,6 +41,11 @@ public enum DumpNote: Sendable, Hashable {
         case .danglingRootReferences: return "dangling_root_references"
         case .unresolvedClasses: return "unresolved_classes"
         case .duplicateAddresses: return "duplicate_addresses"
+        case .fieldsFolded: return "fields_folded"
+        case .fieldsWithoutOwner: return "fields_without_owner"
+        case .inferredFinalizers: return "inferred_finalizers"
+        case .finalizersNotListed: return "finalizers_not_listed"
+        case .unknownRootCategories: return "unknown_root_categories"
         case .emptySlots: return "empty_slots"
         }
     }
@@ -56,6 +70,14 @@ public enum DumpNotes {
         if d.danglingRootReferences > 0 { notes.append(.danglingRootReferences(d.danglingRootReferences)) }
         if d.unresolvedClasses > 0 { notes.append(.unresolvedClasses(d.unresolvedClasses)) }
         if d.duplicateAddresses > 0 { notes.append(.duplicateAddresses(d.duplicateAddresses)) }
+        if d.foldedFields > 0 { notes.append(.fieldsFolded(d.foldedFields)) }
+        if d.fieldsWithoutOwner > 0 { notes.append(.fieldsWithoutOwner(d.fieldsWithoutOwner)) }
+        switch FinalizerRoots.status(of: graph) {
+        case let .inferred(arrays) where arrays > 0: notes.append(.inferredFinalizers(arrays: arrays))
+        case .unknown: notes.append(.finalizersNotListed)
+        default: break
+        }
+        if d.unknownRootRecords > 0 { notes.append(.unknownRootCategories(d.unknownRootRecords)) }
         if c.emptySlots > 0 || c.zombies > 0 { notes.append(.emptySlots(none: c.emptySlots, zombies: c.zombies)) }
         return notes
     }

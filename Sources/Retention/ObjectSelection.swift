@@ -8,7 +8,8 @@ public enum ObjectSelection {
     public static func select(_ graph: HeapGraph, address: UInt64? = nil, className: String? = nil,
                               site: (file: String, line: UInt32)? = nil) -> [ObjectIndex] {
         if let address {
-            return graph.index(ofAddress: address).map { [$0] } ?? []
+            // The address of a folded fields object (Ruby 4.0+) picks its owner.
+            return graph.index(ofAddressOrFoldedInto: address).map { [$0] } ?? []
         }
         var classNodes = Set<UInt32>()
         if let className {

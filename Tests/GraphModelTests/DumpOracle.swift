@@ -20,6 +20,7 @@ struct RawRecord: Sendable {
     var value: String?
     var name: String?
     var realClassName: String?
+    var imemoType: String? = nil
     /// `size` (HASH), `length` (ARRAY) or `ivars` (OBJECT).
     var count: Int? = nil
     var singleton = false
@@ -97,6 +98,7 @@ struct RawDump: Sendable {
             r.value = object["value"] as? String
             r.name = object["name"] as? String
             r.realClassName = object["real_class_name"] as? String
+            r.imemoType = object["imemo_type"] as? String
             r.count = (object["size"] ?? object["length"] ?? object["ivars"]) as? Int
             r.singleton = object["singleton"] as? Bool ?? false
             return r
@@ -180,5 +182,57 @@ struct RawDump: Sendable {
     /// Records per `type`, counted from the text.
     var typeCounts: [String: Int] {
         records.reduce(into: [:]) { $0[$1.type, default: 0] += 1 }
+    }
+}
+
+// MARK: Ruby 4.0's fields objects, folded as FORMAT-3.4-4.0.md §2 says
+
+extension RawDump {
+    /// Whether object `i` is an IMEMO `fields` record.
+    func isFields(_ i: Int) -> Bool { objects[i].type == "IMEMO" && objects[i].imemoType == "fields" }
+
+    /// Each folded fields object's owner (object indices): its `class`, when that is an object
+    /// of the dump other than itself and not a fields object. The others stay objects.
+    var fieldsOwners: [Int: Int] {
+        var owners: [Int: Int] = [:]
+        for i in objects.indices where isFields(i) {
+            if let c = objects[i].classAddress, let o = indexByAddress[c], o != i, !isFields(o) { owners[i] = o }
+        }
+        return owners
+    }
+
+    /// The objects that stay nodes after the fold, in dump order.
+    func keptAfterFold(_ owners: [Int: Int]) -> [Int] { objects.indices.filter { owners[$0] == nil } }
+
+    /// What object `i` stands for after the fold: its owner if it was folded, else itself.
+    func standIn(_ i: Int, _ owners: [Int: Int]) -> Int { owners[i] ?? i }
+
+    /// Kept object `i`'s edges after the fold: its own fields objects replaced by their
+    /// references, every other fields object by its owner; its class.
+    func foldedEdges(of i: Int, _ owners: [Int: Int]) -> Set<Int> {
+        var out = Set<Int>()
+        for a in objects[i].references {
+            guard let t = indexByAddress[a] else { continue }
+            if owners[t] == i {
+                for b in objects[t].references { if let u = indexByAddress[b] { out.insert(standIn(u, owners)) } }
+            } else {
+                out.insert(standIn(t, owners))
+            }
+        }
+        if let c = classNode(of: i) { out.insert(c) }
+        return out
+    }
+
+    /// Kept object `i`'s memsize after the fold: its own plus its folded fields objects'.
+    func foldedMemsizes(_ owners: [Int: Int]) -> [Int: Int] {
+        var sizes: [Int: Int] = [:]
+        for i in objects.indices { sizes[standIn(i, owners), default: 0] += objects[i].memsize ?? 0 }
+        return sizes
+    }
+
+    /// Root record `r`'s targets after the fold, each once, in order.
+    func foldedRootTargets(of r: Int, _ owners: [Int: Int]) -> [Int] {
+        var seen = Set<Int>()
+        return expectedRootTargets(of: r).map { standIn($0, owners) }.filter { seen.insert($0).inserted }
     }
 }

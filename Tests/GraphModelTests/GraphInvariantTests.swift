@@ -71,7 +71,7 @@ struct GraphInvariantTests {
         }
     }
 
-    @Test("Every fixture's graph is well formed", arguments: FixtureFacts.names)
+    @Test("Every fixture's graph is well formed", arguments: FixtureFacts.names + NewerDumpFacts.names)
     func fixture(_ name: String) throws {
         let graph = try FixtureCache.shared.graph(name)
         GraphInvariantTests.check(graph)

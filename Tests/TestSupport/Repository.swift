@@ -4,7 +4,7 @@ import Foundation
 public enum Repository {
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    /// `Tests/Fixtures/ruby-dumps`: small real dumps of Ruby 2.7, 3.1 and 3.3.
+    /// `Tests/Fixtures/ruby-dumps`: small real dumps of Ruby 2.7, 3.1, 3.3, 3.4, 4.0 and 4.1-dev, and probes.
     public static let fixtures = root.appendingPathComponent("Tests/Fixtures/ruby-dumps")
     /// `Examples/dumps`: the example shop's three dumps and their facts.
     public static let examples = root.appendingPathComponent("Examples/dumps")

@@ -40,7 +40,9 @@ enum WhyCommand {
         let address = try ParsedArguments.address(args.positionals[0])
         let graph = try LoadDump.load(args.positionals[1], strict: try args[CommandDeclaration.strict], quiet: try args[CommandDeclaration.quiet])
         let done: ExitCode = graph.diagnostics.isIncomplete ? .incompleteInput : .success
-        guard let object = graph.index(ofAddress: address) else {
+        // A Ruby 4.0+ fields object was folded into its owner: answer for the owner.
+        let folded = graph.index(ofAddress: address) == nil && graph.owner(ofFoldedFieldsAt: address) != nil
+        guard let object = graph.index(ofAddressOrFoldedInto: address) else {
             Terminal.error("\(graph.diagnostics.source) has no object at \(Names.address(address)). Take the address from this dump (addresses change between dumps), e.g. from `retention leaks --format json` (examples) or `retention top`.")
             return .notFound
         }
@@ -52,7 +54,7 @@ enum WhyCommand {
         }
         switch format {
         case .json: print(WhyReport.json(answer).text)
-        case .text: print(WhyReport.text(answer))
+        case .text: print(WhyReport.text(answer, askedAbout: folded ? address : nil))
         }
         return done
     }

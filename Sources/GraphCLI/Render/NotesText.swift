@@ -26,6 +26,16 @@ enum NotesText {
             return "\(n) objects name a class that is not in the dump or is not a class; they are grouped under (no class)."
         case let .duplicateAddresses(n):
             return "\(n) records repeat an address an earlier record has; references to that address go to the first."
+        case let .fieldsFolded(n):
+            return "\(n) IMEMO fields objects (Ruby 4.0+ keeps ivars in them) were folded into their owners: an owner references its ivars directly and its memsize includes theirs, as on Ruby 3.x."
+        case let .fieldsWithoutOwner(n):
+            return "\(n) IMEMO fields objects (Ruby 4.0+) have no owner in the dump: Ruby clears the owner of a fields object it replaced, which is garbage waiting for the sweep. They are kept as IMEMO objects."
+        case let .inferredFinalizers(arrays):
+            return "Ruby 3.4+ writes no finalizers ROOT; the \(arrays) finalizer table entr\(arrays == 1 ? "y" : "ies") (hidden Arrays of procs that nothing references) \(arrays == 1 ? "was" : "were") given the root `\(RootCategory.inferredFinalizersName)`."
+        case .finalizersNotListed:
+            return "The dump does not show which Ruby wrote it. Ruby 3.4+ writes no finalizers (nor global_list or object_id) ROOT, so objects held only by a finalizer may be alive though no root reaches them."
+        case let .unknownRootCategories(n):
+            return "\(n) ROOT records have a category no known Ruby (2.7 to 4.1-dev) writes; they were read as roots."
         case let .emptySlots(none, zombies):
             return "\(none) empty slots (NONE) and \(zombies) ZOMBIE slots of a `full: true` dump were counted and left out of the graph."
         }

@@ -16,6 +16,7 @@ enum SummaryReport {
         }
         out.append(NotesText.unreachable(s.unreachable, noRootsWhy: "no ROOT records"))
         let c = d.counts
+        out += versionLines(graph)
         out.append("Not objects: \(Format.count(c.shapeRecords)) SHAPE records, \(Format.count(c.emptySlots)) empty slots (NONE), \(Format.count(c.zombies)) ZOMBIE")
         out.append("")
         out.append(section("Largest types", s.byType, s.typeGroups, first: "TYPE", total: s.total, withMethod: false))
@@ -24,6 +25,29 @@ enum SummaryReport {
         let noteLines = NotesText.section(notes)
         if !noteLines.isEmpty { out += noteLines + [""] }
         return out.joined(separator: "\n")
+    }
+
+    /// The Ruby versions the dump's features imply, and the Ruby 4.0+ fields objects folded.
+    static func versionLines(_ graph: HeapGraph) -> [String] {
+        let d = graph.diagnostics
+        var lines = ["Ruby: \(RubyVersionRange(graph))"]
+        if d.foldedFields > 0 || d.fieldsWithoutOwner > 0 {
+            lines.append("Fields objects (Ruby 4.0+): \(Format.count(d.foldedFields)) folded into their owners, \(Format.count(d.fieldsWithoutOwner)) without an owner (kept)")
+        }
+        return lines
+    }
+
+    /// `ruby_versions` and `fields_objects`: the Ruby versions implied, and the fold's counts.
+    static func versionJSON(_ graph: HeapGraph) -> [(String, JSON)] {
+        let v = RubyVersionRange(graph)
+        let d = graph.diagnostics
+        return [
+            ("ruby_versions", .object([("lowest", v.lowest.map { .string($0.description) } ?? .null),
+                                       ("highest", v.highest.map { .string($0.description) } ?? .null),
+                                       ("evidence", .array(v.evidence.map { .string($0.text) })),
+                                       ("text", .string(v.description))])),
+            ("fields_objects", .object([("folded", .int(d.foldedFields)), ("without_owner", .int(d.fieldsWithoutOwner))])),
+        ]
     }
 
     static func section(_ title: String, _ groups: [SummaryGroup], _ all: Int, first: String, total: Tally, withMethod: Bool) -> String {
@@ -71,6 +95,6 @@ enum SummaryReport {
             ("groups", .object([("types", .int(s.typeGroups)), ("classes", .int(s.classGroups)), ("sites", .int(s.siteGroups))])),
             ("notes", JSONReport.notes(notes)),
             ("incomplete", .bool(graph.diagnostics.isIncomplete)),
-        ])
+        ] + versionJSON(graph))
     }
 }

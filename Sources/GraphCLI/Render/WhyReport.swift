@@ -3,14 +3,15 @@ import Retention
 
 /// `retention why` as text, JSON and DOT.
 enum WhyReport {
-    static func text(_ a: WhyAnswer) -> String {
+    /// - Parameter folded: the address asked about, when it was a Ruby 4.0+ fields object
+    ///   folded into the object answered for.
+    static func text(_ a: WhyAnswer, askedAbout folded: UInt64? = nil) -> String {
         let graph = a.graph, tree = a.tree
-        var out = ["Why is \(Names.address(graph.address[a.object.int])) alive?", "  " + ObjectText.line(a.facts), ""]
-        if a.paths.isEmpty {
-            out.append(graph.diagnostics.hasRoots
-                ? "No root reaches it: it is garbage that the next GC frees (the dump was taken between a GC's mark and sweep, or without a GC.start before it)."
-                : "The dump has no ROOT records (a since: dump?), so no path from a root can be shown. Take a full ObjectSpace.dump_all.")
+        var out = ["Why is \(Names.address(folded ?? graph.address[a.object.int])) alive?", "  " + ObjectText.line(a.facts), ""]
+        if let folded {
+            out.insert("  (\(Names.address(folded)) is the IMEMO fields object that holds its ivars, folded into it: Ruby 4.0+)", at: 2)
         }
+        if a.paths.isEmpty { out.append(noRootText(graph)) }
         for (k, path) in a.paths.enumerated() {
             let hops = path.count - 1
             out.append(a.paths.count > 1
@@ -30,6 +31,21 @@ enum WhyReport {
             out.append("")
         }
         return out.joined(separator: "\n").trimmingTrailingNewlines
+    }
+
+    /// Why no path is shown: garbage only where the dump lists (or lets us infer) every root.
+    static func noRootText(_ graph: HeapGraph) -> String {
+        let garbage = "it is garbage that the next GC frees (the dump was taken between a GC's mark and sweep, or without a GC.start before it)."
+        switch FinalizerRoots.status(of: graph) {
+        case .noRoots:
+            return "The dump has no ROOT records (a since: dump?), so no path from a root can be shown. Take a full ObjectSpace.dump_all."
+        case .listed:
+            return "No root reaches it: " + garbage
+        case .inferred:
+            return "No root reaches it, not even the finalizer table (which Ruby 3.4+ leaves out of the roots; retention infers it): " + garbage
+        case .unknown:
+            return "No root reaches it in the dump. It may be garbage that the next GC frees, or held by a finalizer: Ruby 3.4+ writes no finalizers ROOT (nor global_list or object_id), and this dump does not show which Ruby wrote it."
+        }
     }
 
     static func json(_ a: WhyAnswer) -> JSON {
