@@ -91,12 +91,14 @@ struct Cursor {
                      UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     p += 2
                 case UInt8(ascii: "u"):
-                    guard p + 6 <= end, (2 ..< 6).allSatisfy({ Cursor.isHex(p[$0]) }) else {
+                    // `\uXXXX`: the backslash, the `u`, then four hex digits.
+                    let length = 6
+                    guard end - p >= length, (2 ..< length).allSatisfy({ Cursor.isHex(p[$0]) }) else {
                         p += 1
                         fail(.badEscape(UInt8(ascii: "u")))
                         return nil
                     }
-                    p += 6
+                    p += length
                 default:
                     p += 1
                     fail(.badEscape(p.pointee))
@@ -118,20 +120,28 @@ struct Cursor {
     /// and control bytes), eight at a time: each test sets the high bit of the bytes that
     /// match (the "has zero byte" and "has byte less than" tricks from Bit Twiddling Hacks),
     /// and the lowest set bit is the first byte that needs a look.
+    ///
+    /// "Lowest bit is first byte" holds for a little-endian load: the word is read with
+    /// `UInt64(littleEndian:)`, which is free on little-endian machines and a byte swap on
+    /// big-endian ones, so the scan is portable. The tricks may also flag a byte above a true
+    /// match (a borrow runs upward), never below it, so the lowest flag is always exact.
     @inline(__always)
     static func skipPlainBytes(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while end - p >= 8 {
-            let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-            let quote = w ^ (ones &* 0x22)
-            let backslash = w ^ (ones &* 0x5C)
-            let found = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (w &- ones &* 0x20) & ~w) & highs
+        let wordSize = MemoryLayout<UInt64>.size
+        let ones: UInt64 = 0x0101_0101_0101_0101  // 0x01 in every byte
+        let highs: UInt64 = 0x8080_8080_8080_8080  // the high bit of every byte
+        while end - p >= wordSize {
+            // Safe because at least `wordSize` bytes remain from p; the load needs no alignment.
+            let w = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+            let quote = w ^ (ones &* UInt64(UInt8(ascii: "\"")))
+            let backslash = w ^ (ones &* UInt64(UInt8(ascii: "\\")))
+            let control = ones &* 0x20  // bytes below 0x20 are control bytes
+            let found = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (w &- control) & ~w) & highs
             if found != 0 {
                 p += found.trailingZeroBitCount / 8
                 return
             }
-            p += 8
+            p += wordSize
         }
     }
 
