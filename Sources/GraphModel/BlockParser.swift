@@ -109,12 +109,8 @@ struct BlockParser {
 
     private static func isBlank(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
         var q = p
-        while q < end {
-            let b = q.pointee
-            guard b == 0x20 || b == 0x0D || b == 0x09 || b == 0x0A else { return false }
-            q += 1
-        }
-        return true
+        while q < end, ASCII.isWhitespace(q.pointee) { q += 1 }
+        return q == end
     }
 
     // MARK: - One record
@@ -226,7 +222,7 @@ struct BlockParser {
         switch k {
         case .address:
             guard let (body, _) = c.string() else { return false }
-            guard let a = Cursor.address(body) else { c.fail(.badAddress); return false }
+            guard let a = Address.parse(body) else { c.fail(.badAddress); return false }
             f.address = a
         case .type:
             guard let (body, _) = c.string() else { return false }
@@ -234,7 +230,7 @@ struct BlockParser {
             f.typeName = body
         case .class:
             guard let (body, _) = c.string() else { return false }
-            guard let a = Cursor.address(body) else { c.fail(.badAddress); return false }
+            guard let a = Address.parse(body) else { c.fail(.badAddress); return false }
             f.classAddress = a
         case .references:
             return readReferences(&c, &f)
@@ -320,7 +316,7 @@ struct BlockParser {
         while true {
             c.skipSpace()
             guard let (body, _) = c.string() else { return false }
-            guard let a = Cursor.address(body) else { c.fail(.badAddress); return false }
+            guard let a = Address.parse(body) else { c.fail(.badAddress); return false }
             out.references.append(a)
             c.skipSpace()
             if c.consume(UInt8(ascii: ",")) { continue }

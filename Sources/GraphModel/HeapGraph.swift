@@ -83,10 +83,16 @@ public struct HeapGraph: Sendable {
         return flags[node.int].contains(.singleton) ? name + " (singleton)" : name
     }
 
+    /// A class's name for display: its ``className(ofClassNode:)``, or `#<Class:0x…>` (as
+    /// Ruby prints an anonymous class) when the dump gives it none.
+    public func displayName(ofClassNode node: ObjectIndex) -> String {
+        className(ofClassNode: node) ?? "#<Class:\(Address.text(address[node.int]))>"
+    }
+
     /// The name of `object`'s class, or `nil` when it has none the dump can name.
     public func className(of object: ObjectIndex) -> String? {
         guard let c = classOf(object) else { return nil }
-        return className(ofClassNode: c) ?? "#<Class:0x\(String(address[c.int], radix: 16))>"
+        return displayName(ofClassNode: c)
     }
 
     /// The start of a STRING's, SYMBOL's or FLOAT's value (at most 48 bytes of it, as the

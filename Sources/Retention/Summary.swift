@@ -85,8 +85,7 @@ public struct HeapSummary: Sendable {
         }
         var classGroups: [SummaryGroup] = []
         for (node, tally) in classes {
-            let label = node == .max ? "(no class)" : graph.className(ofClassNode: ObjectIndex(rawValue: node))
-                ?? "#<Class:0x\(String(graph.address[Int(node)], radix: 16))>"
+            let label = node == .max ? "(no class)" : graph.displayName(ofClassNode: ObjectIndex(rawValue: node))
             classGroups.append(SummaryGroup(label: label, site: nil, tally: tally))
         }
         self.typeGroups = typeGroups.count

@@ -42,7 +42,7 @@ public struct TopRetainers: Sendable {
             var g = group
             let c = classNodes[Int(key)]
             g.label = c == .max ? "(no class)"
-                : graph.className(ofClassNode: ObjectIndex(rawValue: c)) ?? "#<Class:0x\(String(graph.address[Int(c)], radix: 16))>"
+                : graph.displayName(ofClassNode: ObjectIndex(rawValue: c))
             return g
         }
         bySite = totals[1].map { key, group in
