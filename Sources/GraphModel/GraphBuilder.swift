@@ -254,15 +254,8 @@ struct GraphBuilder {
         }
         references = []
         referenceEnd = []
-        var edgeStart = [UInt32]()
-        edgeStart.reserveCapacity(n + 1)
-        edgeStart.append(0)
-        var total: UInt32 = 0
-        for d in degree {
-            total += d
-            edgeStart.append(total)
-        }
-        graph.edgeStart = edgeStart
+        // The edges were placed in node order already: only the starts remain to be summed.
+        graph.edgeStart = CSRBuilder.starts(fromCounts: degree)
         graph.diagnostics.danglingReferences = dangling
         graph.diagnostics.danglingTargets = danglingTargets.count
     }

@@ -89,19 +89,13 @@ struct DominatorChildren {
     init(_ tree: DominatorTree) {
         let n = tree.idom.count
         root = n
-        var start = [UInt32](repeating: 0, count: n + 2)
-        for d in tree.idom where d != .max { start[Int(d) + 1] += 1 }
-        for v in 0 ..< n + 1 { start[v + 1] += start[v] }
-        var fill = start
-        var children = [UInt32](repeating: 0, count: Int(start[n + 1]))
-        // In preorder, so each list keeps the DFS order: the output is deterministic.
-        for v in tree.preorder {
-            let d = Int(tree.idom[Int(v)])
-            children[Int(fill[d])] = v
-            fill[d] += 1
-        }
-        self.start = start
-        self.children = children
+        // In preorder, so each list keeps the DFS order: the output is deterministic. (The
+        // preorder holds every reachable object, each once: those whose idom is not .max.)
+        (start, children) = CSRBuilder.build(rows: n + 1, count: { rows in
+            for v in tree.preorder { rows.count(Int(tree.idom[Int(v)])) }
+        }, place: { rows in
+            for v in tree.preorder { rows.place(v, in: Int(tree.idom[Int(v)])) }
+        })
     }
 
     /// For each keying (class, site…), per key, the retained totals of the members that have
