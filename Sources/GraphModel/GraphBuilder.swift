@@ -14,6 +14,7 @@ struct GraphBuilder {
 
     init(source: String, expectedBytes: UInt64?, edges: Bool = true) {
         graph = HeapGraph(source: source)
+        graph.hasEdges = edges
         keepEdges = edges
         if let bytes = expectedBytes {
             // About 250 bytes of dump per object: reserve so that the columns grow without copies.
@@ -127,6 +128,9 @@ struct GraphBuilder {
         resolveRoots(table)
         graph.values.shrinkToFitIfLarge()
         clock.lap("roots")
+        #if DEBUG
+        graph.checkInvariants()
+        #endif
         return graph
     }
 

@@ -173,6 +173,9 @@ public struct DominatorTree: Sendable {
         self.retainedCount = retainedCount
         self.preorder = Array(vertex.dropFirst())
         self.unreachable = unreachable
+        #if DEBUG
+        checkInvariants(graph)
+        #endif
     }
 
     /// The immediate dominator of `object`: `nil` for an object held only by the roots as a

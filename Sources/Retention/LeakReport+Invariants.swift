@@ -1,0 +1,74 @@
+import GraphModel
+
+extension LeakReport {
+    /// Checks what holds of every leak report, and stops the program at the first violation
+    /// (with `precondition`, in every build).
+    ///
+    /// - Every member is an object of the last dump's graph, in one group only.
+    /// - Each group's tally counts its members and sums their memsize and bytesize; the
+    ///   groups' tallies add up to ``total``.
+    /// - Once retention is computed (``addRetention(tree:paths:limit:retentionLimit:)``),
+    ///   with R the objects the roots reach: a group's retained size is at least the
+    ///   memsize of its members in R (freeing the group frees them) and at most R's memsize,
+    ///   its retained count likewise; what all groups together retain is at least what each
+    ///   retains (taking more objects away leaves less reachable).
+    ///
+    /// Reads only the report's public fields, so it holds for any report however it was
+    /// made. The tests run it on every report they make.
+    ///
+    /// - Complexity: O(V + E) time (one search from the roots), one byte an object.
+    public func checkInvariants() {
+        let n = graph.count
+        var group = [Int32](repeating: -1, count: n)
+        var sum = Tally()
+        for (g, lg) in groups.enumerated() {
+            var tally = Tally()
+            for m in lg.members {
+                precondition(Int(m) < n, "group \(g) holds \(m), which is no object of the last dump")
+                precondition(group[Int(m)] == -1, "object \(m) is in group \(group[Int(m)]) and group \(g)")
+                group[Int(m)] = Int32(g)
+                tally.add(memsize: graph.memsize[Int(m)], bytesize: graph.bytesize[Int(m)])
+            }
+            precondition(tally == lg.tally, "group \(g)'s tally is not that of its \(lg.members.count) members")
+            sum.count += lg.tally.count
+            sum.memsize &+= lg.tally.memsize
+            sum.bytesize &+= lg.tally.bytesize
+        }
+        precondition(sum == total, "the groups' tallies do not add up to the total")
+
+        guard retentionComputed else { return }
+        var reached = [Bool](repeating: false, count: n)
+        var reachedSize: UInt64 = 0
+        let reachedCount = BreadthFirstSearch.fromRoots(graph) { t, _ in
+            guard !reached[Int(t)] else { return false }
+            reached[Int(t)] = true
+            reachedSize &+= graph.memsize[Int(t)]
+            return true
+        }
+        var allReachedSize: UInt64 = 0
+        for (g, lg) in groups.enumerated() {
+            var size: UInt64 = 0
+            var count: UInt64 = 0
+            for m in lg.members where reached[Int(m)] {
+                size &+= graph.memsize[Int(m)]
+                count += 1
+            }
+            allReachedSize &+= size
+            if let retained = lg.retainedSize {
+                precondition(retained >= size && retained <= reachedSize,
+                             "group \(g) retains \(retained) bytes: less than its reachable members' \(size), or more than the roots reach")
+                if let t = totalRetained {
+                    precondition(t >= retained, "all groups retain \(t) bytes, less than group \(g) alone (\(retained))")
+                }
+            }
+            if let retained = lg.retainedCount {
+                precondition(retained >= count && retained <= UInt64(reachedCount),
+                             "group \(g) retains \(retained) objects: fewer than its \(count) reachable members, or more than the roots reach")
+            }
+        }
+        if let t = totalRetained {
+            precondition(t >= allReachedSize && t <= reachedSize,
+                         "all groups retain \(t) bytes: less than their reachable members' \(allReachedSize), or more than the roots reach")
+        }
+    }
+}
