@@ -20,5 +20,7 @@ enum ASCII {
     }
 
     @inline(__always)
-    static func isHexDigit(_ b: UInt8) -> Bool { hexValue(b) != nil }
+    static func isHexDigit(_ b: UInt8) -> Bool {
+        b &- UInt8(ascii: "0") < 10 || (b | 0x20) &- UInt8(ascii: "a") < 6
+    }
 }

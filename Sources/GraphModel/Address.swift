@@ -20,18 +20,15 @@ public enum Address {
         if n >= 2, body[0] == UInt8(ascii: "0"), body[1] | 0x20 == UInt8(ascii: "x") { i = 2 }
         guard i < n else { return nil }
         while i < n - 1, body[i] == UInt8(ascii: "0") { i += 1 }
-        guard n - i <= maxDigits else { return nil }
+        guard n - i <= 16 else { return nil }  // 16 hex digits: 64 bits
         var value: UInt64 = 0
         while i < n {
             guard let d = ASCII.hexValue(body[i]) else { return nil }
-            value = value << 4 | UInt64(d)
+            value = UInt64(d) | value << 4
             i += 1
         }
         return value
     }
-
-    /// Hex digits in a 64-bit address.
-    static let maxDigits = 16
 
     /// An address as the tool prints it: `0x` and lower-case hex, no padding (`0x7f4d6f91bd38`).
     public static func text(_ address: UInt64) -> String { "0x" + String(address, radix: 16) }
