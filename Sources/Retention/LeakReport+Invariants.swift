@@ -38,13 +38,12 @@ extension LeakReport {
 
         guard retentionComputed else { return }
         var reached = [Bool](repeating: false, count: n)
-        var reachedSize: UInt64 = 0
         let reachedCount = BreadthFirstSearch.fromRoots(graph) { t, _ in
-            guard !reached[Int(t)] else { return false }
-            reached[Int(t)] = true
-            reachedSize &+= graph.memsize[Int(t)]
-            return true
+            defer { reached[Int(t)] = true }
+            return !reached[Int(t)]
         }
+        var reachedSize: UInt64 = 0
+        for v in 0 ..< n where reached[v] { reachedSize &+= graph.memsize[v] }
         var allReachedSize: UInt64 = 0
         for (g, lg) in groups.enumerated() {
             var size: UInt64 = 0
