@@ -152,6 +152,10 @@ struct GraphBuilder {
         graph.diagnostics.unresolvedClasses = unresolved
     }
 
+    /// Up to this many references, an object's repeats are found by scanning the edges it
+    /// already has; past it, by a mark per target node (cheaper than a quadratic scan).
+    private static let linearScanLimit = 16
+
     /// Resolves the references of each object to nodes, drops dangling ones and repeats,
     /// adds the class edge, and lays the result out in CSR form.
     ///
@@ -159,10 +163,6 @@ struct GraphBuilder {
     /// writes into the final edge array from the most it could need before it (its first
     /// reference's offset plus one class edge per earlier node), so the parts never overlap;
     /// the parts are then moved down to close the gaps. No second copy of the edges is made.
-    /// Up to this many references, an object's repeats are found by scanning the edges it
-    /// already has; past it, by a mark per target node (cheaper than a quadratic scan).
-    private static let linearScanLimit = 16
-
     private mutating func resolveEdges(_ table: AddressTable) {
         let n = graph.count
         let parts = min(processorCount, max(1, n / 100_000 + 1))
@@ -187,15 +187,15 @@ struct GraphBuilder {
         let addresses = graph.address, refs = references, ends = referenceEnd, classes = graph.classIndex
         graph.edges = [UInt32](unsafeUninitializedCapacity: capacity) { edgeBuffer, initialized in
             // An empty graph (no objects, so no references) has nothing to write.
-            guard let edgeBase = edgeBuffer.baseAddress else {
+            guard n > 0, let edgeBase = edgeBuffer.baseAddress else {
                 initialized = 0
                 return
             }
             // Both buffers are used only inside their closures: the parts are joined before
             // `withUnsafeMutableBufferPointer` returns.
             let results = degree.withUnsafeMutableBufferPointer { degreeBuffer in
-                // Safe because `degree` has `n` entries, and n > 0 whenever the edge buffer
-                // has room (capacity == references + n).
+                // Safe because `degree` has n > 0 entries (checked above), and a non-empty
+                // buffer has a base address.
                 let out = SharedEdges(base: edgeBase, degree: degreeBuffer.baseAddress!)
                 return parallelMap(count: parts) { k -> (written: Int, dangling: Int, targets: Set<UInt64>) in
                     let lo = bounds[k], hi = bounds[k + 1]
