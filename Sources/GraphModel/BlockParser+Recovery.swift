@@ -25,7 +25,7 @@ extension BlockParser {
             f.file = nil
             f.method = nil
             f.line = nil
-            let lineKey: StaticString = "\", \"line\":"
+            let lineKey = RecoveryKey.line
             let found = Self.occurrences(of: lineKey, in: fileStart, end, limit: 2)
             if found.count == 1 {
                 let at = found[0]
@@ -51,17 +51,17 @@ extension BlockParser {
         }
         f.generation = .max
         f.memsize = 0
-        if let at = Self.lastOccurrence(of: "\"generation\":", in: tail, end) {
-            var c = Cursor(at + 13, end)
+        if let at = Self.lastOccurrence(of: RecoveryKey.generation, in: tail, end) {
+            var c = Cursor(at + RecoveryKey.generation.utf8CodeUnitCount, end)
             if let n = c.integer(), !n.negative, n.magnitude < UInt64(UInt32.max) { f.generation = UInt32(n.magnitude) }
         }
-        if let at = Self.lastOccurrence(of: "\"memsize\":", in: tail, end) {
-            var c = Cursor(at + 10, end)
+        if let at = Self.lastOccurrence(of: RecoveryKey.memsize, in: tail, end) {
+            var c = Cursor(at + RecoveryKey.memsize.utf8CodeUnitCount, end)
             if let n = c.integer(), !n.negative { f.memsize = n.magnitude }
         }
         f.flags.remove(.old)
-        if let at = Self.lastOccurrence(of: "\"flags\":", in: tail, end) {
-            var c = Cursor(at + 8, end)
+        if let at = Self.lastOccurrence(of: RecoveryKey.flags, in: tail, end) {
+            var c = Cursor(at + RecoveryKey.flags.utf8CodeUnitCount, end)
             _ = readGCFlags(&c, &f)
         }
         return true
@@ -101,23 +101,38 @@ extension BlockParser {
         var found: [UnsafePointer<UInt8>] = []
         var p = start
         while end - p >= n, found.count < limit {
+            // Safe because at least n bytes remain from p.
             if memcmp(p, needle.utf8Start, n) == 0 { found.append(p) }
             p += 1
         }
         return found
     }
 
+    /// The last place `needle` occurs in `start..<end`, if any.
+    ///
+    /// The search steps an offset down from the end, not a pointer: a pointer may not be
+    /// moved before the start of its buffer, not even to be compared and dropped.
     static func lastOccurrence(of needle: StaticString, in start: UnsafePointer<UInt8>,
                                _ end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
         let n = needle.utf8CodeUnitCount
-        guard end - start >= n else { return nil }
-        var p = end - n
-        while p >= start {
-            if memcmp(p, needle.utf8Start, n) == 0 { return p }
-            p -= 1
+        var offset = (end - start) - n
+        while offset >= 0 {
+            // Safe because 0 <= offset and offset + n <= end - start.
+            if memcmp(start + offset, needle.utf8Start, n) == 0 { return start + offset }
+            offset -= 1
         }
         return nil
     }
+}
+
+/// The keys recovery looks for in a broken record's text, each with the bytes that open its
+/// value, so that a value is read from `at + key.utf8CodeUnitCount`.
+enum RecoveryKey {
+    /// What follows an unescaped `file` value in Ruby's field order.
+    static let line: StaticString = "\", \"line\":"
+    static let generation: StaticString = "\"generation\":"
+    static let memsize: StaticString = "\"memsize\":"
+    static let flags: StaticString = "\"flags\":"
 }
 
 #if canImport(Glibc)

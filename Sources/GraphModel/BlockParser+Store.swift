@@ -85,7 +85,7 @@ extension BlockParser {
             if let value = f.value {
                 out.detail.append(UInt32(truncatingIfNeeded: out.values.count))
                 let kept = Self.prefixLength(value, limit: ParsedBlock.valuePrefixLimit)
-                out.values.append(UInt8(kept) | (value.count > kept ? 0x80 : 0))
+                out.values.append(UInt8(kept) | (value.count > kept ? ParsedBlock.valueTruncatedBit : 0))
                 out.values.append(contentsOf: UnsafeBufferPointer(rebasing: value[..<kept]))
             } else {
                 out.detail.append(.max)

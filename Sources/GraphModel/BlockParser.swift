@@ -113,12 +113,8 @@ struct BlockParser {
 
     private static func isBlank(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
         var q = p
-        while q < end {
-            let b = q.pointee
-            guard b == 0x20 || b == 0x0D || b == 0x09 || b == 0x0A else { return false }
-            q += 1
-        }
-        return true
+        while q < end, ASCII.isWhitespace(q.pointee) { q += 1 }
+        return q == end
     }
 
     // MARK: - One record
@@ -242,7 +238,7 @@ struct BlockParser {
         switch k {
         case .address:
             guard let (body, _) = c.string() else { return false }
-            guard let a = Cursor.address(body) else { c.fail(.badAddress); return false }
+            guard let a = Address.parse(body) else { c.fail(.badAddress); return false }
             f.address = a
         case .type:
             guard let (body, _) = c.string() else { return false }
@@ -250,7 +246,7 @@ struct BlockParser {
             f.typeName = body
         case .class:
             guard let (body, _) = c.string() else { return false }
-            guard let a = Cursor.address(body) else { c.fail(.badAddress); return false }
+            guard let a = Address.parse(body) else { c.fail(.badAddress); return false }
             f.classAddress = a
         case .references:
             return readReferences(&c, &f)
@@ -339,7 +335,7 @@ struct BlockParser {
         while true {
             c.skipSpace()
             guard let (body, _) = c.string() else { return false }
-            guard let a = Cursor.address(body) else { c.fail(.badAddress); return false }
+            guard let a = Address.parse(body) else { c.fail(.badAddress); return false }
             out.references.append(a)
             c.skipSpace()
             if c.consume(UInt8(ascii: ",")) { continue }
@@ -407,7 +403,7 @@ struct BlockParser {
                 f.flags.insert(.old)
             } else {
                 // Ruby 4.0 writes integers (`"age":2`, `"object_id":16`) among the booleans.
-                if c.p < c.end, Cursor.isDigit(c.p.pointee) { out.counts.features.insert(.integerFlags) }
+                if c.p < c.end, ASCII.isDigit(c.p.pointee) { out.counts.features.insert(.integerFlags) }
                 guard c.skipValue() else { return false }
             }
             c.skipSpace()

@@ -50,11 +50,7 @@ struct Cursor {
     }
 
     @inline(__always) mutating func skipSpace() {
-        while p < end {
-            let b = p.pointee
-            guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
-            p += 1
-        }
+        while p < end, ASCII.isWhitespace(p.pointee) { p += 1 }
     }
 
     @inline(__always) mutating func consume(_ byte: UInt8) -> Bool {
@@ -91,12 +87,14 @@ struct Cursor {
                      UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     p += 2
                 case UInt8(ascii: "u"):
-                    guard p + 6 <= end, (2 ..< 6).allSatisfy({ Cursor.isHex(p[$0]) }) else {
+                    // `\uXXXX`: the backslash, the `u`, then four hex digits.
+                    let length = 6
+                    guard end - p >= length, (2 ..< length).allSatisfy({ ASCII.isHexDigit(p[$0]) }) else {
                         p += 1
                         fail(.badEscape(UInt8(ascii: "u")))
                         return nil
                     }
-                    p += 6
+                    p += length
                 default:
                     p += 1
                     fail(.badEscape(p.pointee))
@@ -118,20 +116,28 @@ struct Cursor {
     /// and control bytes), eight at a time: each test sets the high bit of the bytes that
     /// match (the "has zero byte" and "has byte less than" tricks from Bit Twiddling Hacks),
     /// and the lowest set bit is the first byte that needs a look.
+    ///
+    /// "Lowest bit is first byte" holds for a little-endian load: the word is read with
+    /// `UInt64(littleEndian:)`, which is free on little-endian machines and a byte swap on
+    /// big-endian ones, so the scan is portable. The tricks may also flag a byte above a true
+    /// match (a borrow runs upward), never below it, so the lowest flag is always exact.
     @inline(__always)
     static func skipPlainBytes(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while end - p >= 8 {
-            let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-            let quote = w ^ (ones &* 0x22)
-            let backslash = w ^ (ones &* 0x5C)
-            let found = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (w &- ones &* 0x20) & ~w) & highs
+        let wordSize = MemoryLayout<UInt64>.size
+        let ones: UInt64 = 0x0101_0101_0101_0101  // 0x01 in every byte
+        let highs: UInt64 = 0x8080_8080_8080_8080  // the high bit of every byte
+        while end - p >= wordSize {
+            // Safe because at least `wordSize` bytes remain from p; the load needs no alignment.
+            let w = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+            let quote = w ^ (ones &* UInt64(UInt8(ascii: "\"")))
+            let backslash = w ^ (ones &* UInt64(UInt8(ascii: "\\")))
+            let control = ones &* 0x20  // bytes below 0x20 are control bytes
+            let found = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (w &- control) & ~w) & highs
             if found != 0 {
                 p += found.trailingZeroBitCount / 8
                 return
             }
-            p += 8
+            p += wordSize
         }
     }
 
@@ -140,13 +146,13 @@ struct Cursor {
     @inline(__always)
     mutating func integer() -> (magnitude: UInt64, negative: Bool, overflow: Bool)? {
         let negative = consume(UInt8(ascii: "-"))
-        guard p < end, Cursor.isDigit(p.pointee) else {
+        guard p < end, ASCII.isDigit(p.pointee) else {
             fail(.expected("a number"))
             return nil
         }
         var value: UInt64 = 0
         var overflow = false
-        while p < end, Cursor.isDigit(p.pointee) {
+        while p < end, ASCII.isDigit(p.pointee) {
             let (times10, o1) = value.multipliedReportingOverflow(by: 10)
             let (sum, o2) = times10.addingReportingOverflow(UInt64(p.pointee &- UInt8(ascii: "0")))
             if o1 || o2 { overflow = true; value = .max } else { value = sum }
@@ -219,36 +225,8 @@ struct Cursor {
         }
     }
 
-    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
-    @inline(__always) static func isHex(_ b: UInt8) -> Bool { hexValue(b) != nil }
     @inline(__always) static func isNumberByte(_ b: UInt8) -> Bool {
-        isDigit(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
+        ASCII.isDigit(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
             || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
-    }
-
-    @inline(__always) static func hexValue(_ b: UInt8) -> UInt64? {
-        if b &- UInt8(ascii: "0") < 10 { return UInt64(b &- UInt8(ascii: "0")) }
-        let lower = b | 0x20
-        if lower &- UInt8(ascii: "a") < 6 { return UInt64(lower &- UInt8(ascii: "a") + 10) }
-        return nil
-    }
-
-    /// Parses an address in any form Ruby has written: `0x7f…`, zero-padded `0x007f…`, or
-    /// plain hex. Compared by value, so every form of one address is the same integer.
-    @inline(__always)
-    static func address(_ body: UnsafeBufferPointer<UInt8>) -> UInt64? {
-        var i = 0
-        let n = body.count
-        if n >= 2, body[0] == UInt8(ascii: "0"), body[1] | 0x20 == UInt8(ascii: "x") { i = 2 }
-        guard i < n else { return nil }
-        while i < n - 1, body[i] == UInt8(ascii: "0") { i += 1 }
-        guard n - i <= 16 else { return nil }
-        var value: UInt64 = 0
-        while i < n {
-            guard let d = hexValue(body[i]) else { return nil }
-            value = value << 4 | d
-            i += 1
-        }
-        return value
     }
 }

@@ -151,7 +151,7 @@ public enum DumpLoader {
         // Records start after the BOM; blank lines before the first record are the parser's
         // to skip (and count, so that line numbers stay right).
         let start = i
-        while i < filled, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+        while i < filled, ASCII.isWhitespace(b[i]) { i += 1 }
         guard i < filled else { throw .empty(source: source.name) }
         switch b[i] {
         case UInt8(ascii: "{"):

@@ -16,6 +16,7 @@ struct GraphBuilder {
 
     init(source: String, expectedBytes: UInt64?, edges: Bool = true) {
         graph = HeapGraph(source: source)
+        graph.hasEdges = edges
         keepEdges = edges
         if let bytes = expectedBytes {
             // About 250 bytes of dump per object: reserve so that the columns grow without copies.
@@ -143,6 +144,9 @@ struct GraphBuilder {
             FinalizerRoots.infer(in: &graph)
             clock.lap("finalizer roots")
         }
+        #if DEBUG
+        graph.checkInvariants()
+        #endif
         return graph
     }
 
@@ -164,6 +168,10 @@ struct GraphBuilder {
         graph.diagnostics.unresolvedClasses = unresolved
     }
 
+    /// Up to this many references, an object's repeats are found by scanning the edges it
+    /// already has; past it, by a mark per target node (cheaper than a quadratic scan).
+    private static let linearScanLimit = 16
+
     /// Resolves the references of each object to nodes, drops dangling ones and repeats,
     /// adds the class edge, and lays the result out in CSR form.
     ///
@@ -177,6 +185,7 @@ struct GraphBuilder {
         var cuts = [0]
         for k in 1 ..< parts {
             let target = UInt32(UInt64(references.count) * UInt64(k) / UInt64(parts))
+            // Safe because `cuts` starts with one element and only grows.
             var lo = cuts.last!, hi = n
             while lo < hi {
                 let mid = (lo + hi) / 2
@@ -193,54 +202,69 @@ struct GraphBuilder {
         var danglingTargets = Set<UInt64>()
         let addresses = graph.address, refs = references, ends = referenceEnd, classes = graph.classIndex
         graph.edges = [UInt32](unsafeUninitializedCapacity: capacity) { edgeBuffer, initialized in
-            let out = SharedEdges(base: edgeBuffer.baseAddress!, degree: degree.withUnsafeMutableBufferPointer { $0.baseAddress! })
-            let results = parallelMap(count: parts) { k -> (written: Int, dangling: Int, targets: Set<UInt64>) in
-                let lo = bounds[k], hi = bounds[k + 1]
-                let origin = firstReference(lo, ends) + lo
-                var w = origin
-                var dangling = 0
-                var targets = Set<UInt64>()
-                var seen: [UInt32] = []  // for nodes with many references: seen[t] == i + 1
-                table.withLookup(addresses) { lookup in
-                    refs.withUnsafeBufferPointer { refs in
-                        for i in lo ..< hi {
-                            let before = w
-                            let first = firstReference(i, ends), last = Int(ends[i])
-                            let many = last - first > 16
-                            if many && seen.isEmpty { seen = [UInt32](repeating: 0, count: n) }
-                            let mark = UInt32(i + 1)
-                            for j in first ..< last {
-                                let t = lookup(refs[j])
-                                if t == .max {
-                                    dangling += 1
-                                    targets.insert(refs[j])
-                                    continue
+            // An empty graph (no objects, so no references) has nothing to write.
+            guard n > 0, let edgeBase = edgeBuffer.baseAddress else {
+                initialized = 0
+                return
+            }
+            // Both buffers are used only inside their closures: the parts are joined before
+            // `withUnsafeMutableBufferPointer` returns.
+            let results = degree.withUnsafeMutableBufferPointer { degreeBuffer in
+                // Safe because `degree` has n > 0 entries (checked above), and a non-empty
+                // buffer has a base address.
+                let out = SharedEdges(base: edgeBase, degree: degreeBuffer.baseAddress!)
+                return parallelMap(count: parts) { k -> (written: Int, dangling: Int, targets: Set<UInt64>) in
+                    let lo = bounds[k], hi = bounds[k + 1]
+                    let origin = firstReference(lo, ends) + lo
+                    var w = origin
+                    var dangling = 0
+                    var targets = Set<UInt64>()
+                    var seen: [UInt32] = []  // for nodes with many references: seen[t] == i + 1
+                    table.withLookup(addresses) { lookup in
+                        refs.withUnsafeBufferPointer { refs in
+                            for i in lo ..< hi {
+                                let before = w
+                                let first = firstReference(i, ends), last = Int(ends[i])
+                                let many = last - first > Self.linearScanLimit
+                                if many && seen.isEmpty { seen = [UInt32](repeating: 0, count: n) }
+                                let mark = UInt32(i + 1)
+                                for j in first ..< last {
+                                    let t = lookup(refs[j])
+                                    if t == .max {
+                                        dangling += 1
+                                        targets.insert(refs[j])
+                                        continue
+                                    }
+                                    if many {
+                                        if seen[Int(t)] == mark { continue }
+                                        seen[Int(t)] = mark
+                                    } else if out.contains(t, in: before ..< w) {
+                                        continue
+                                    }
+                                    // Safe because part k writes only below the next part's
+                                    // origin: at most one edge per reference and one class edge.
+                                    out.base[w] = t
+                                    w += 1
                                 }
-                                if many {
-                                    if seen[Int(t)] == mark { continue }
-                                    seen[Int(t)] = mark
-                                } else if out.contains(t, in: before ..< w) {
-                                    continue
+                                let c = classes[i]
+                                if c != .max, !(many ? seen[Int(c)] == mark : out.contains(c, in: before ..< w)) {
+                                    out.base[w] = c
+                                    w += 1
                                 }
-                                out.base[w] = t
-                                w += 1
+                                out.degree[i] = UInt32(w - before)
                             }
-                            let c = classes[i]
-                            if c != .max, !(many ? seen[Int(c)] == mark : out.contains(c, in: before ..< w)) {
-                                out.base[w] = c
-                                w += 1
-                            }
-                            out.degree[i] = UInt32(w - before)
                         }
                     }
+                    return (w - origin, dangling, targets)
                 }
-                return (w - origin, dangling, targets)
             }
             var end = 0
             for (k, r) in results.enumerated() {
                 let origin = firstReference(bounds[k], ends) + bounds[k]
                 if origin != end, r.written > 0 {
-                    (edgeBuffer.baseAddress! + end).update(from: edgeBuffer.baseAddress! + origin, count: r.written)
+                    // Safe because origin + written <= capacity, and `update(from:count:)`
+                    // copies overlapping ranges correctly (the target lies below the source).
+                    (edgeBase + end).update(from: edgeBase + origin, count: r.written)
                 }
                 end += r.written
                 dangling += r.dangling
@@ -250,15 +274,8 @@ struct GraphBuilder {
         }
         references = []
         referenceEnd = []
-        var edgeStart = [UInt32]()
-        edgeStart.reserveCapacity(n + 1)
-        edgeStart.append(0)
-        var total: UInt32 = 0
-        for d in degree {
-            total += d
-            edgeStart.append(total)
-        }
-        graph.edgeStart = edgeStart
+        // The edges were placed in node order already: only the starts remain to be summed.
+        graph.edgeStart = CSRBuilder.starts(fromCounts: degree)
         graph.diagnostics.danglingReferences = dangling
         graph.diagnostics.danglingTargets = danglingTargets.count
     }

@@ -39,6 +39,9 @@ public struct HeapGraph: Sendable {
     /// each one's owner.
     var foldedFieldsAddress: [UInt64] = []
     var foldedFieldsOwner: [UInt32] = []
+    /// Whether the references were read (see ``DumpLoader/Options/edges``); without them
+    /// `edges` is empty and `edgeStart` all zeros.
+    var hasEdges = true
 
     /// What the reader noticed: counts, skipped lines, dangling references, truncation.
     public internal(set) var diagnostics: LoadDiagnostics
@@ -119,8 +122,8 @@ public struct HeapGraph: Sendable {
         let offset = Int(detail[object.int])
         guard offset != Int(UInt32.max) else { return nil }
         let header = values[offset]
-        let length = Int(header & 0x7F)
-        return (JSONText.decode(values[offset + 1 ..< offset + 1 + length]), header & 0x80 != 0)
+        let length = Int(header & ParsedBlock.valueLengthMask)
+        return (JSONText.decode(values[offset + 1 ..< offset + 1 + length]), header & ParsedBlock.valueTruncatedBit != 0)
     }
 
     /// A HASH's size, an ARRAY's length, an OBJECT's ivar count; `nil` for other types.

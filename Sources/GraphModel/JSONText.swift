@@ -8,14 +8,6 @@ public enum JSONText {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = raw.startIndex
-        func hex(_ b: UInt8) -> UInt32? {
-            switch b {
-            case UInt8(ascii: "0") ... UInt8(ascii: "9"): return UInt32(b - UInt8(ascii: "0"))
-            case UInt8(ascii: "a") ... UInt8(ascii: "f"): return UInt32(b - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A") ... UInt8(ascii: "F"): return UInt32(b - UInt8(ascii: "A") + 10)
-            default: return nil
-            }
-        }
         var pendingHigh: UInt32? = nil
         func emit(_ scalar: UInt32) {
             let s = Unicode.Scalar(scalar) ?? "\u{FFFD}"
@@ -41,8 +33,8 @@ public enum JSONText {
             case UInt8(ascii: "u"):
                 var value: UInt32 = 0
                 var digits = 0
-                while digits < 4, i != raw.endIndex, let d = hex(raw[i]) {
-                    value = value << 4 | d
+                while digits < 4, i != raw.endIndex, let d = ASCII.hexValue(raw[i]) {
+                    value = value << 4 | UInt32(d)
                     digits += 1
                     i = raw.index(after: i)
                 }

@@ -44,6 +44,10 @@ struct ParsedBlock {
 
     /// The bytes of a string value kept per object: enough to recognise it in a report.
     static let valuePrefixLimit = 48
+    /// A value prefix's length byte: the length in the low 7 bits, and this bit set when the
+    /// value was longer than the prefix.
+    static let valueTruncatedBit: UInt8 = 0x80
+    static let valueLengthMask: UInt8 = 0x7F
 
     init(expectedBytes: Int) {
         let objects = expectedBytes / 200

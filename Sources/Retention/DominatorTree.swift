@@ -15,8 +15,13 @@ import GraphModel
 /// "Finding Dominators in Practice", JGAA 10(1), 2006). Every step is iterative: a chain a
 /// million objects deep needs no deeper stack than a flat graph.
 ///
-/// - Complexity: O(E log V) time (O(E α(E, V)) in practice), about 40 bytes an object while
-///   it runs, 16 kept.
+/// - Complexity: O(V²) time in the worst case, from the NCA step: each object's dominator is
+///   found by walking up the dominator tree built so far, which can be O(V) long for each of
+///   V objects (Georgiadis 2005). The semidominator step is O(E log V) with simple path
+///   compression (Lengauer–Tarjan 1979; their balanced linking would make it O(E α(E, V))).
+///   On real heaps the walks are short and the whole runs in near-linear time, which is why
+///   Georgiadis, Tarjan and Werneck found Semi-NCA the fastest in practice. About 40 bytes
+///   an object while it runs, 16 kept.
 public struct DominatorTree: Sendable {
     /// Each object's immediate dominator: an object, ``superRoot`` (only the roots as a whole
     /// hold it), or `UInt32.max` when no root reaches it.
@@ -83,7 +88,7 @@ public struct DominatorTree: Sendable {
 
         // 2. Semidominators, by preorder number, in reverse preorder. `semi[i]` starts as i;
         //    `ancestor` and `label` are the path-compressed forest of Lengauer–Tarjan's
-        //    EVAL/LINK (during this step only, `idomByNumber` holds the ancestor links).
+        //    EVAL/LINK, kept during this step only.
         var semi = (0 ..< UInt32(reached)).map { $0 }
         var label = semi
         var ancestor = [UInt32](repeating: none, count: reached)
@@ -126,7 +131,8 @@ public struct DominatorTree: Sendable {
 
         // 3. Immediate dominators (Semi-NCA): the nearest ancestor of the DFS parent whose
         //    number is at most the semidominator's, found by walking the dominators
-        //    computed so far (all of smaller preorder number).
+        //    computed so far (all of smaller preorder number). This walk is the O(V²) worst
+        //    case. `idomByNumber` starts as the DFS parents and is overwritten in preorder.
         number = []
         var idomByNumber = parent
         parent = []
@@ -167,6 +173,9 @@ public struct DominatorTree: Sendable {
         self.retainedCount = retainedCount
         self.preorder = Array(vertex.dropFirst())
         self.unreachable = unreachable
+        #if DEBUG
+        checkInvariants(graph)
+        #endif
     }
 
     /// The immediate dominator of `object`: `nil` for an object held only by the roots as a

@@ -22,6 +22,9 @@ public enum LeakAnalysis {
         clock.lap("dominator tree and root paths")
         report.addRetention(tree: tree, paths: rootPaths, limit: accumulationLimit)
         clock.lap("group retention")
+        #if DEBUG
+        report.checkInvariants()
+        #endif
         return report
     }
 }

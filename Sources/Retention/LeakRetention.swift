@@ -103,30 +103,13 @@ enum Reachability {
     /// - Complexity: O(V + E).
     static func memsizeReached(_ graph: HeapGraph, avoiding: [Bool]) -> (size: UInt64, count: Int) {
         var seen = avoiding
-        var queue: [UInt32] = []
-        queue.reserveCapacity(1024)
         var size: UInt64 = 0
-        for t in graph.rootTargets where !seen[Int(t)] {
+        let count = BreadthFirstSearch.fromRoots(graph) { t, _ in
+            guard !seen[Int(t)] else { return false }
             seen[Int(t)] = true
-            queue.append(t)
+            size &+= graph.memsize[Int(t)]
+            return true
         }
-        var head = 0
-        graph.edgeStart.withUnsafeBufferPointer { edgeStart in
-            graph.edges.withUnsafeBufferPointer { edges in
-                while head < queue.count {
-                    let v = Int(queue[head])
-                    head += 1
-                    size &+= graph.memsize[v]
-                    for e in Int(edgeStart[v]) ..< Int(edgeStart[v + 1]) {
-                        let t = Int(edges[e])
-                        if !seen[t] {
-                            seen[t] = true
-                            queue.append(edges[e])
-                        }
-                    }
-                }
-            }
-        }
-        return (size, queue.count)
+        return (size, count)
     }
 }

@@ -10,31 +10,19 @@ struct Predecessors {
     /// - Complexity: O(V + E), two passes over the edges (count, then place).
     init(_ graph: HeapGraph, superRoot roots: [UInt32]) {
         let n = graph.count
-        var start = [UInt32](repeating: 0, count: n + 2)
-        graph.edges.withUnsafeBufferPointer { edges in
-            for t in edges { start[Int(t) + 1] += 1 }
-        }
-        for t in roots { start[Int(t) + 1] += 1 }
-        for v in 0 ..< n + 1 { start[v + 1] += start[v] }
-        var fill = start
-        var sources = [UInt32](repeating: 0, count: Int(start[n + 1]))
-        graph.edgeStart.withUnsafeBufferPointer { edgeStart in
+        (start, sources) = graph.edgeStart.withUnsafeBufferPointer { edgeStart in
             graph.edges.withUnsafeBufferPointer { edges in
-                for v in 0 ..< n {
-                    for e in Int(edgeStart[v]) ..< Int(edgeStart[v + 1]) {
-                        let t = Int(edges[e])
-                        sources[Int(fill[t])] = UInt32(v)
-                        fill[t] += 1
+                CSRBuilder.build(rows: n + 1, count: { rows in
+                    for t in edges { rows.count(Int(t)) }
+                    for t in roots { rows.count(Int(t)) }
+                }, place: { rows in
+                    for v in 0 ..< n {
+                        for e in Int(edgeStart[v]) ..< Int(edgeStart[v + 1]) { rows.place(UInt32(v), in: Int(edges[e])) }
                     }
-                }
+                    for t in roots { rows.place(UInt32(n), in: Int(t)) }
+                })
             }
         }
-        for t in roots {
-            sources[Int(fill[Int(t)])] = UInt32(n)
-            fill[Int(t)] += 1
-        }
-        self.start = start
-        self.sources = sources
     }
 }
 

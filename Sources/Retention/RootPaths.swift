@@ -23,29 +23,10 @@ public struct RootPaths: Sendable {
         count = graph.count
         categories = (0 ..< graph.rootRecordCount).map { graph.strings[graph.rootCategory[$0]] }
         var parent = [UInt32](repeating: .max, count: graph.count)
-        var queue = [UInt32]()
-        queue.reserveCapacity(graph.count)
-        for r in 0 ..< graph.rootRecordCount {
-            for t in graph.rootTargets(ofRecord: r) where parent[Int(t)] == .max && !avoiding.contains(t) {
-                parent[Int(t)] = UInt32(graph.count + r)
-                queue.append(t)
-            }
-        }
-        var head = 0
-        graph.edgeStart.withUnsafeBufferPointer { edgeStart in
-            graph.edges.withUnsafeBufferPointer { edges in
-                while head < queue.count {
-                    let v = queue[head]
-                    head += 1
-                    for e in Int(edgeStart[Int(v)]) ..< Int(edgeStart[Int(v) + 1]) {
-                        let t = edges[e]
-                        if parent[Int(t)] == .max, avoiding.isEmpty || !avoiding.contains(t) {
-                            parent[Int(t)] = v
-                            queue.append(t)
-                        }
-                    }
-                }
-            }
+        _ = BreadthFirstSearch.fromRoots(graph, queueCapacity: graph.count) { t, from in
+            guard parent[Int(t)] == .max, avoiding.isEmpty || !avoiding.contains(t) else { return false }
+            parent[Int(t)] = from
+            return true
         }
         self.parent = parent
     }

@@ -18,8 +18,9 @@ public struct TopRetainers: Sendable {
     public var byClass: [RetainerGroup]
     public var bySite: [RetainerGroup]
 
-    /// - Complexity: O(V log top) for the objects; O(V) for the groups (one walk of the
-    ///   dominator tree, counting for each group how many of its members are above).
+    /// - Complexity: O(V log top) for the objects (a bounded heap); O(V + G log G) for G
+    ///   groups (one walk of the dominator tree, counting for each group how many of its
+    ///   members are above, then a sort of the groups).
     public init(_ graph: HeapGraph, _ tree: DominatorTree, top: Int) {
         objects = Self.largest(tree, count: graph.count, top: top)
         let children = DominatorChildren(tree)
@@ -57,18 +58,25 @@ public struct TopRetainers: Sendable {
     }
 
     /// The `top` objects of largest retained size, largest first (ties: lower index first).
+    ///
+    /// The best `top` seen so far are kept in a binary min-heap whose root is the worst of
+    /// them (smallest size, ties the higher index); an object enters only when it beats the
+    /// root, which it replaces.
+    ///
+    /// - Complexity: O(V log top) time, O(top) space.
     static func largest(_ tree: DominatorTree, count: Int, top: Int) -> [ObjectIndex] {
         guard top > 0 else { return [] }
-        // A sorted window of the best `top` seen; cheap because few objects enter it.
-        var best: [(size: UInt64, index: Int)] = []
+        var heap = WorstFirstHeap(capacity: min(top, count))
         for i in 0 ..< count {
             let s = tree.retainedSize[i]
-            if best.count == top, s <= best[best.count - 1].size { continue }
-            let at = best.firstIndex { $0.size < s } ?? best.count
-            best.insert((s, i), at: at)
-            if best.count > top { best.removeLast() }
+            if heap.count < top {
+                heap.insert(Ranked(size: s, index: i))
+            } else if s > heap.worst.size {
+                // Objects come in index order, so one of equal size ranks below the heap's.
+                heap.replaceWorst(with: Ranked(size: s, index: i))
+            }
         }
-        return best.map { ObjectIndex($0.index) }
+        return heap.elements.sorted { $0.isBetter(than: $1) }.map { ObjectIndex($0.index) }
     }
 }
 
@@ -82,19 +90,13 @@ struct DominatorChildren {
     init(_ tree: DominatorTree) {
         let n = tree.idom.count
         root = n
-        var start = [UInt32](repeating: 0, count: n + 2)
-        for d in tree.idom where d != .max { start[Int(d) + 1] += 1 }
-        for v in 0 ..< n + 1 { start[v + 1] += start[v] }
-        var fill = start
-        var children = [UInt32](repeating: 0, count: Int(start[n + 1]))
-        // In preorder, so each list keeps the DFS order: the output is deterministic.
-        for v in tree.preorder {
-            let d = Int(tree.idom[Int(v)])
-            children[Int(fill[d])] = v
-            fill[d] += 1
-        }
-        self.start = start
-        self.children = children
+        // In preorder, so each list keeps the DFS order: the output is deterministic. (The
+        // preorder holds every reachable object, each once: those whose idom is not .max.)
+        (start, children) = CSRBuilder.build(rows: n + 1, count: { rows in
+            for v in tree.preorder { rows.count(Int(tree.idom[Int(v)])) }
+        }, place: { rows in
+            for v in tree.preorder { rows.place(v, in: Int(tree.idom[Int(v)])) }
+        })
     }
 
     /// For each keying (class, site…), per key, the retained totals of the members that have

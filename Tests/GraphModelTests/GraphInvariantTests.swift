@@ -7,6 +7,9 @@ import TestSupport
 @Suite("Graph invariants")
 struct GraphInvariantTests {
     static func check(_ graph: HeapGraph, sourceLocation: SourceLocation = #_sourceLocation) {
+        // The library's own self-check (it stops the run at the first violation), then the
+        // same and more as expectations that say what went wrong.
+        graph.checkInvariants()
         let n = graph.count
         // Columns all `count` long.
         for (name, length) in [("type", graph.type.count), ("classIndex", graph.classIndex.count), ("memsize", graph.memsize.count),

@@ -93,6 +93,8 @@ struct DominatorTests {
             let random = RandomGraph(seed: seed)
             let graph = try Dumps.withFiles([random.dump]) { try DumpLoader.load($0[0]) }
             let tree = DominatorTree(graph)
+            graph.checkInvariants()
+            tree.checkInvariants(graph)
             let (idom, retained) = random.naive()
             for v in 0 ..< random.n {
                 let node = try #require(graph.index(ofAddress: UInt64(0x1000 + 40 * v)))
