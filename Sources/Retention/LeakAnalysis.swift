@@ -10,8 +10,10 @@ public enum LeakAnalysis {
     ///   O(G × (V + E)) for the retained sizes of G ≤ 50 groups (``LeakReport/addRetention``).
     ///   - grouping: `nil` for the default (``LeakDiff/run(paths:grouping:includeRuntime:load:)``).
     ///   - includeRuntime: whether Ruby's own objects are groups (else one tally apart).
+    ///   - rules: retainers the team accepts: the leaks they match are marked and left out of
+    ///     ``LeakRetention/gatedRetained``.
     public static func run(paths: [String], grouping: LeakGrouping?, includeRuntime: Bool = false, accumulationLimit: Int,
-                           load: LeakDiff.Loader) throws -> LeakReport {
+                           rules: [RetainerRule] = [], load: LeakDiff.Loader) throws -> LeakReport {
         var report = try LeakDiff.run(paths: paths, grouping: grouping, includeRuntime: includeRuntime, load: load)
         guard report.graph.diagnostics.hasRoots else {
             report.warnings.append(.noRoots(dump: paths[paths.count - 1]))
@@ -22,6 +24,8 @@ public enum LeakAnalysis {
         clock.lap("dominator tree and root paths")
         report.addRetention(tree: tree, paths: rootPaths, limit: accumulationLimit)
         clock.lap("group retention")
+        report.addClusters(rules: rules)
+        clock.lap("leak clusters")
         #if DEBUG
         report.checkInvariants()
         #endif

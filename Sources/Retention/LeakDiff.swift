@@ -25,6 +25,8 @@ public struct LeakGroup: Sendable {
     public var retainedCount: UInt64?
     /// The long-lived object that holds the group's objects.
     public var accumulation: AccumulationPoint?
+    /// The leak it belongs to, as an index into ``LeakReport/clusters``.
+    public var cluster: Int?
 }
 
 /// What `retention leaks` found.
@@ -57,6 +59,8 @@ public struct LeakReport: Sendable {
     /// The retention analysis of the last dump; `nil` when it has no ROOT records (a
     /// `since:` dump), and then the groups are ranked by memsize alone.
     public var retention: LeakRetention?
+    /// The leaks, largest retained first: groups that accumulate in the same object.
+    public var clusters: [LeakCluster] = []
 }
 
 /// What the leak diff wants its user to know, as data.
@@ -76,6 +80,17 @@ public struct LeakRetention: Sendable {
     public var paths: RootPaths
     /// What would be freed if every leaked object were gone.
     public var totalRetained: UInt64
+    /// What the objects of ignored leaks retain together (0 with none ignored).
+    public var ignoredRetained: UInt64 = 0
+    /// What the leaked objects outside ignored leaks retain: what `--fail-above` compares.
+    public var gatedRetained: UInt64 = 0
+
+    public init(tree: DominatorTree, paths: RootPaths, totalRetained: UInt64) {
+        self.tree = tree
+        self.paths = paths
+        self.totalRetained = totalRetained
+        gatedRetained = totalRetained
+    }
 }
 
 /// Why the dumps cannot be diffed.

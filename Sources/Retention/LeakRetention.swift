@@ -24,32 +24,14 @@ extension LeakReport {
     /// - Complexity: O(G × (V + E)) for G = min(groups, `retentionLimit`): one search from
     ///   the roots with the group's objects taken away, per group.
     mutating func addRetention(tree: DominatorTree, paths: RootPaths, limit: Int, retentionLimit: Int = 50) {
-        let reachableTotal = total(of: graph, tree)
-        let reachableCount = UInt64(graph.count - tree.unreachable.count)
         // One search per group, and one for all of them together (the last set), on all cores.
         let sets = groups.prefix(retentionLimit).map(\.members) + [groups.flatMap(\.members)]
-        let graph = self.graph
-        let workers = min(processorCount, sets.count)
-        let results = parallelMap(count: workers) { w -> [(index: Int, size: UInt64, count: Int)] in
-            var mark = [Bool](repeating: false, count: graph.count)
-            var out: [(index: Int, size: UInt64, count: Int)] = []
-            for k in stride(from: w, to: sets.count, by: workers) {
-                for m in sets[k] { mark[m.int] = true }
-                let reached = Reachability.memsizeReached(graph, avoiding: mark)
-                out.append((k, reached.size, reached.count))
-                for m in sets[k] { mark[m.int] = false }
-            }
-            return out
+        let retained = Reachability.retained(graph, tree, removing: sets)
+        for (k, r) in retained.dropLast().enumerated() {
+            groups[k].retainedSize = r.size
+            groups[k].retainedCount = r.count
         }
-        var totalRetained: UInt64 = 0
-        for (k, size, count) in results.joined() {
-            if k == sets.count - 1 {
-                totalRetained = reachableTotal &- size
-            } else {
-                groups[k].retainedSize = reachableTotal &- size
-                groups[k].retainedCount = reachableCount - UInt64(count)
-            }
-        }
+        let totalRetained = retained[retained.count - 1].size
         groups.sort { a, b in
             let x = (a.retainedSize ?? 0, a.tally.memsize, a.tally.count), y = (b.retainedSize ?? 0, b.tally.memsize, b.tally.count)
             return x != y ? x > y : a.key < b.key
@@ -58,12 +40,6 @@ extension LeakReport {
             groups[g].accumulation = accumulationPoint(groups[g], tree: tree, paths: paths)
         }
         retention = LeakRetention(tree: tree, paths: paths, totalRetained: totalRetained)
-    }
-
-    private func total(of graph: HeapGraph, _ tree: DominatorTree) -> UInt64 {
-        var sum: UInt64 = 0
-        for m in graph.memsize { sum &+= m }
-        return sum &- tree.unreachable.memsize
     }
 
     /// The most common first old object (allocated before DUMP1) above the group's objects:
@@ -98,6 +74,36 @@ extension LeakReport {
 
 /// Searches from the roots with some objects taken away.
 enum Reachability {
+    /// For each set: what would be freed if its objects were gone (the memsize and number of
+    /// the reachable objects the roots no longer reach without them, the set's own included).
+    /// The searches run on all cores.
+    ///
+    /// - Complexity: O(S × (V + E)) for S sets.
+    static func retained(_ graph: HeapGraph, _ tree: DominatorTree, removing sets: [[ObjectIndex]]) -> [(size: UInt64, count: UInt64)] {
+        guard !sets.isEmpty else { return [] }
+        var reachableTotal: UInt64 = 0
+        for m in graph.memsize { reachableTotal &+= m }
+        reachableTotal &-= tree.unreachable.memsize
+        let reachableCount = UInt64(graph.count - tree.unreachable.count)
+        let workers = min(processorCount, sets.count)
+        let results = parallelMap(count: workers) { w -> [(index: Int, size: UInt64, count: Int)] in
+            var mark = [Bool](repeating: false, count: graph.count)
+            var out: [(index: Int, size: UInt64, count: Int)] = []
+            for k in stride(from: w, to: sets.count, by: workers) {
+                for m in sets[k] { mark[m.int] = true }
+                let reached = memsizeReached(graph, avoiding: mark)
+                out.append((k, reached.size, reached.count))
+                for m in sets[k] { mark[m.int] = false }
+            }
+            return out
+        }
+        var retained = [(size: UInt64, count: UInt64)](repeating: (0, 0), count: sets.count)
+        for (k, size, count) in results.joined() {
+            retained[k] = (reachableTotal &- size, reachableCount - UInt64(count))
+        }
+        return retained
+    }
+
     /// The memsize and number of objects the roots reach when the marked objects are absent.
     ///
     /// - Complexity: O(V + E).

@@ -10,6 +10,11 @@ public enum PathStep: Sendable, Equatable {
 /// Shortest paths from the GC roots to every object, by breadth-first search from a
 /// super-root above all ROOT records (class edges included).
 ///
+/// `machine_context` roots are Ruby's conservative scan of the native stacks (the thread that
+/// wrote the dump included): any word that looks like an object's address. A path is taken
+/// from them only where no other root reaches the object: they explain little, and a stale
+/// stack word can hold anything.
+///
 /// - Complexity: O(V + E) time, 4 bytes an object.
 public struct RootPaths: Sendable {
     /// For each object: the object before it on a shortest path, `count + r` for root record
@@ -23,12 +28,19 @@ public struct RootPaths: Sendable {
         count = graph.count
         categories = (0 ..< graph.rootRecordCount).map { graph.strings[graph.rootCategory[$0]] }
         var parent = [UInt32](repeating: .max, count: graph.count)
-        _ = BreadthFirstSearch.fromRoots(graph, queueCapacity: graph.count) { t, from in
+        let kinds = graph.rootKind
+        _ = BreadthFirstSearch.fromRoots(graph, queueCapacity: graph.count, deferring: { kinds[$0] == .machineContext }) { t, from in
             guard parent[Int(t)] == .max, avoiding.isEmpty || !avoiding.contains(t) else { return false }
             parent[Int(t)] = from
             return true
         }
         self.parent = parent
+    }
+
+    /// Whether `path` starts at a `machine_context` root: no other root reaches its object.
+    public static func isNativeStackPath(_ path: [PathStep], in graph: HeapGraph) -> Bool {
+        guard case let .root(record, _)? = path.first else { return false }
+        return graph.rootKind[record] == .machineContext
     }
 
     /// Whether any root reaches `object`.

@@ -20,6 +20,8 @@ enum LeaksCommand {
         help: "Draw at most n nodes in the DOT file.")
     static let failAbove = Option.text("--fail-above", valueName: "size", kind: .size,
         help: "Exit 2 when what leaked retains more than size (10MB, 512kB, 1GiB, or bytes): a CI gate.")
+    static let ignore = Option.text("--ignore", valueName: "file", kind: .file,
+        help: "Retainers the team accepts, one a line: site GLOB, class NAME, gem NAME or path CLASS>CLASS (# comments). Leaks they match are listed apart, and --fail-above leaves them out. Default: .retention-ignore in the current directory, if there is one.")
     static let pid = Option.text("--pid", valueName: "pid", help: "With a directory: take this process's dumps.")
     static let allPIDs = Option.flag("--all-pids", help: "With a directory: take every process's dumps, in time order.")
 
@@ -39,7 +41,7 @@ enum LeaksCommand {
         synopsis: "(<dump1> <dump2> <dump3> [<dump> ...] | <directory>)",
         arguments: [ArgumentDeclaration(name: "dump", help: "Three or more files written by ObjectSpace.dump_all (plain or .gz), oldest first; or one directory of them.")],
         exitCodes: [.success, .failure, .leakAboveLimit, .incompleteInput, .usage],
-        options: [by.declaration, includeRuntime.declaration, top.declaration, format.declaration, dot.declaration, maxNodes.declaration, failAbove.declaration, pid.declaration, allPIDs.declaration] + CommandDeclaration.readingOptions
+        options: [by.declaration, includeRuntime.declaration, top.declaration, format.declaration, dot.declaration, maxNodes.declaration, failAbove.declaration, ignore.declaration, pid.declaration, allPIDs.declaration] + CommandDeclaration.readingOptions
     )
 
     /// Groups that get an accumulation point and its root path in the report.
@@ -85,11 +87,12 @@ enum LeaksCommand {
         guard dumps.count >= 3 else {
             throw UsageError("Expected three dumps or more, oldest first (or a directory of them), got \(dumps.count)")
         }
+        let rules = try ignoreRules(try args[ignore])
         var incomplete = false
         let report: LeakReport
         do {
             report = try LeakAnalysis.run(paths: dumps, grouping: grouping, includeRuntime: try args[includeRuntime],
-                                          accumulationLimit: min(top, accumulationLimit)) { path, edges in
+                                          accumulationLimit: min(top, accumulationLimit), rules: rules) { path, edges in
                 var options = DumpLoader.Options(strict: strict)
                 options.edges = edges
                 let graph = try LoadDump.load(path, options: options, quiet: quiet)
@@ -115,14 +118,29 @@ enum LeaksCommand {
             }
         }
         if let limit = failAbove {
-            let leaked = report.retention?.totalRetained ?? report.total.memsize
-            let what = report.retention == nil ? "leaked memsize (no ROOT records, so no retained size)" : "what leaked retains"
-            if leaked > limit {
-                Terminal.error("\(what) is \(Format.bytes(leaked)) (\(leaked) bytes), above --fail-above \(Format.bytes(limit)).")
+            let gated = report.retention?.gatedRetained ?? report.total.memsize
+            let ignored = report.retention.map { $0.ignoredRetained > 0 ? " (\(Format.bytes($0.ignoredRetained)) ignored)" : "" } ?? ""
+            let what = report.retention == nil ? "leaked \(Format.bytes(gated)) memsize (no ROOT records, so no retained size)" : "leaked \(Format.bytes(gated)) retained\(ignored)"
+            if gated > limit {
+                Terminal.error("\(what), limit \(Format.bytes(limit)): above --fail-above (\(gated) > \(limit) bytes).")
                 return .leakAboveLimit
             }
-            if !quiet { Terminal.progressLine("\(what) is \(Format.bytes(leaked)), within --fail-above \(Format.bytes(limit)).") }
+            if !quiet { Terminal.progressLine("\(what), limit \(Format.bytes(limit)): within --fail-above.") }
         }
         return incomplete ? .incompleteInput : .success
+    }
+
+    /// The rules of `--ignore FILE`, or of `.retention-ignore` in the current directory.
+    static func ignoreRules(_ given: String?) throws(UsageError) -> [RetainerRule] {
+        let path = given ?? ".retention-ignore"
+        guard given != nil || FileManager.default.fileExists(atPath: path) else { return [] }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw UsageError("cannot read the ignore file \(path)")
+        }
+        do {
+            return try RetainerRules.parse(text, file: path)
+        } catch {
+            throw UsageError("the ignore file \(error)")
+        }
     }
 }

@@ -14,6 +14,8 @@ enum DotWriter {
         var targets: Set<UInt32> = []
         /// Accumulation points.
         var holders: Set<UInt32> = []
+        /// A first line for a holder's node: the leak it is the holder of.
+        var holderLabels: [UInt32: String] = [:]
     }
 
     static let defaultMaxNodes = 60
@@ -69,7 +71,8 @@ enum DotWriter {
     static func attributes(_ node: MergedPaths.Node, _ graph: HeapGraph, _ marks: Marks) -> String {
         switch node.kind {
         case let .root(category):
-            return "shape=house, fillcolor=\"#d9d9d9\", label=\"ROOT \(escape(category))\""
+            let native = category == "machine_context" ? "\\n(native stack slot: maybe a local variable)" : ""
+            return "shape=house, fillcolor=\"#d9d9d9\", label=\"ROOT \(escape(category))\(native)\""
         case let .objects(type, classNode, site):
             var lines: [String] = []
             let className = classNode == .max ? nil
@@ -89,6 +92,7 @@ enum DotWriter {
                 lines.append(Names.site(s) + (s.method.map { " in " + $0 } ?? ""))
             }
             if node.retainedSize > 0 { lines.append("retains " + Format.bytes(node.retainedSize)) }
+            if node.count == 1, let o = node.examples.first, let leak = marks.holderLabels[o.rawValue] { lines.insert(leak, at: 0) }
             let label = lines.map { escape(Format.label($0, width: 60, keepEnd: false)) }.joined(separator: "\\n")
             let isHolder = node.examples.contains { marks.holders.contains($0.rawValue) }
             let isTarget = node.targets > 0 && node.examples.contains { marks.targets.contains($0.rawValue) }

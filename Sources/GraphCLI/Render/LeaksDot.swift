@@ -10,6 +10,9 @@ enum LeaksDot {
         var marks = DotWriter.Marks()
         marks.targets = Set(targets.map(\.rawValue))
         marks.holders = Set(shown.compactMap { $0.accumulation?.object.rawValue })
+        for (k, c) in r.clusters.enumerated() {
+            marks.holderLabels[c.holder.rawValue] = "Leak \(k + 1)" + (c.ignoredBy != nil ? " (ignored)" : "") + ": holds \(Format.count(c.tally.count)) leaked objects"
+        }
         let title = "retention leaks: root paths of the top \(shown.count) leak groups (\(Format.count(targets.count)) objects) in \(r.dumps[r.dumps.count - 1])"
         return DotWriter.render(merged, r.graph, marks: marks, title: title, maxNodes: maxNodes)
     }

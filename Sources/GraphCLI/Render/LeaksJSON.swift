@@ -24,7 +24,11 @@ enum LeaksJSON {
             ("grouping_fell_back", .bool(r.groupingFellBack)),
             ("first_generation", r.firstGeneration.map { .int(Int($0)) } ?? .null),
             ("total", .object(JSONReport.tally(r.total) + [
-                ("retained_size", r.retention.map { .uint($0.totalRetained) } ?? .null), ("groups", .int(r.groups.count))])),
+                ("retained_size", r.retention.map { .uint($0.totalRetained) } ?? .null),
+                ("ignored_retained_size", r.retention.map { .uint($0.ignoredRetained) } ?? .null),
+                ("gated_retained_size", r.retention.map { .uint($0.gatedRetained) } ?? .null),
+                ("groups", .int(r.groups.count)), ("leaks", .int(r.clusters.count))])),
+            ("leaks", .array(r.clusters.enumerated().map { leak($0.offset, $0.element, r, tree) })),
             ("groups", .array(groups)),
             ("runtime", .object(JSONReport.tally(r.runtime))),
             ("moved", .int(r.moved)),
@@ -51,6 +55,24 @@ enum LeaksJSON {
         pairs += [("series", .array(g.series.map { .int($0) })), ("trend", g.trend.map { .string(LeaksText.trendWord($0)) } ?? .null)]
         pairs += [("examples", .array(examples)), ("retained_size", g.retainedSize.map { .uint($0) } ?? .null)]
         pairs += [("retained_count", g.retainedCount.map { .uint($0) } ?? .null), ("accumulation_point", accumulation)]
+        pairs.append(("leak", g.cluster.map { .int($0 + 1) } ?? .null))
+        return .object(pairs)
+    }
+
+    /// A leak: its number, holder and path, its groups (by rank), sizes, growth, and the
+    /// ignore rule that matched it (`null`: counted by the gate).
+    static func leak(_ k: Int, _ c: LeakCluster, _ r: LeakReport, _ tree: DominatorTree?) -> JSON {
+        let ignored: JSON = c.ignoredBy.map { rule in
+            JSON.object([("file", .string(rule.file)), ("line", .int(rule.line))])
+        } ?? .null
+        var pairs: [(String, JSON)] = [("leak", .int(k + 1)), ("holder", ObjectText.json(ObjectFacts(r.graph, c.holder, tree: tree)))]
+        pairs.append(("root_path", c.path.map { ObjectText.pathJSON($0, r.graph, tree) } ?? .null))
+        pairs.append(("native_stack_only", .bool(c.path.map { RootPaths.isNativeStackPath($0, in: r.graph) } ?? false)))
+        pairs.append(("groups", .array(c.groups.map { .int($0 + 1) })))
+        pairs += JSONReport.tally(c.tally)
+        pairs += [("retained_size", .uint(c.retainedSize)), ("retained_count", .uint(c.retainedCount))]
+        pairs += [("series", .array(c.series.map { .int($0) })), ("growth_per_dump", c.growthPerDump.map { .double($0) } ?? .null)]
+        pairs.append(("ignored", ignored))
         return .object(pairs)
     }
 }

@@ -21,6 +21,7 @@ enum LeaksText {
             if let line = runtimeLine(r) { out.append(line) }
             return out.joined(separator: "\n") + "\n"
         }
+        out += leaks(r)
         out.append(table(r, top: top))
         let shown = r.groups.prefix(top)
         if shown.count < r.groups.count {
@@ -29,31 +30,15 @@ enum LeaksText {
         }
         out.append("")
         if r.retention != nil {
-            out.append("RETAINED: what would be freed if all of the group's objects were gone." + (n > 3 ? " DUMPn: objects of the group allocated after DUMP1 and alive in dump n." : " SHARE: of the leaked memsize."))
+            out.append("RETAINED: what would be freed if all of the group's objects were gone. LEAK: the leak above the group belongs to."
+                + (n > 3 ? " DUMPn: objects of the group allocated after DUMP1 and alive in dump n." : " SHARE: of the leaked memsize."))
             out.append("")
         }
-        let points = accumulationPoints(r, top: top)
-        if !points.isEmpty {
-            out.append("Where they accumulate (the long-lived objects the leaked objects are held through):")
-            for p in points {
-                out.append("")
-                out.append(ObjectText.line(ObjectFacts(r.graph, p.point.object, tree: tree)))
-                let share = p.holds == p.lookedAt ? "all \(Format.count(p.lookedAt))" : "\(Format.count(p.holds)) of \(Format.count(p.lookedAt))"
-                let groups = "group\(p.groups.count == 1 ? "" : "s") \(p.groups.map { "#\($0)" }.joined(separator: ", "))"
-                if p.holds * 2 < p.lookedAt {
-                    out.append("  no single object holds \(groups): this, the most common holder, holds \(share) objects looked at (\(Format.percent(UInt64(p.holds), of: UInt64(p.lookedAt))))")
-                } else {
-                    out.append("  holds \(groups) (\(share) objects looked at)")
-                }
-                if let path = p.point.path {
-                    out.append("  root path:")
-                    out += ObjectText.pathLines(path, r.graph, tree, indent: "    ", limit: 12)
-                }
-            }
-            out.append("")
-        }
+        out += dispersed(r, top: top)
         if let line = runtimeLine(r) { out.append(line) }
+        let leaks = r.clusters.filter { $0.ignoredBy == nil }.count, ignored = r.clusters.count - leaks
         out.append("Leaked \(Format.count(r.total.count)) objects, \(Format.bytes(r.total.memsize)) (memsize; \(Format.bytes(r.total.bytesize)) bytesize), in \(Format.count(r.groups.count)) groups"
+            + (r.retention != nil ? " and \(leaks) leak\(leaks == 1 ? "" : "s")" + (ignored > 0 ? " (and \(ignored) ignored)" : "") : "")
             + (r.retention.map { "; together they retain \(Format.bytes($0.totalRetained))" } ?? ""))
         if r.moved > 0 {
             out.append("(\(Format.count(r.moved)) objects allocated before \(r.dumps[0]) are not at their address in it: moved by GC.compact, or missing from that dump; not counted.)")
@@ -67,13 +52,13 @@ enum LeaksText {
         let withSeries = n > 3
         let split = r.grouping == .siteAndType
         let retained = r.retention != nil
-        var headers = ["#"] + (retained ? ["RETAINED"] : []) + ["COUNT", "MEMSIZE"] + (withSeries ? [] : ["SHARE", "BYTESIZE"])
+        var headers = ["#"] + (retained ? ["LEAK", "RETAINED"] : []) + ["COUNT", "MEMSIZE"] + (withSeries ? [] : ["SHARE", "BYTESIZE"])
         if withSeries { headers += (2 ... n).map { "DUMP\($0)" } + ["TREND"] }
         headers += split ? ["TYPE", "CLASS", "SITE"] : [r.grouping == .class ? "CLASS" : r.grouping.usesClass ? "GROUP" : "GROUP (class)"]
-        let numeric = (retained ? 4 : 3) + (withSeries ? n - 1 : 2)
+        let numeric = (retained ? 5 : 3) + (withSeries ? n - 1 : 2)
         var table = TextTable(headers: headers, rightAligned: Set(0 ..< numeric))
         for (k, g) in r.groups.prefix(top).enumerated() {
-            var row = [String(k + 1)] + (retained ? [g.retainedSize.map(Format.bytes) ?? "?"] : []) + [Format.count(g.tally.count), Format.bytes(g.tally.memsize)]
+            var row = [String(k + 1)] + (retained ? [g.cluster.map { String($0 + 1) } ?? "-", g.retainedSize.map(Format.bytes) ?? "?"] : []) + [Format.count(g.tally.count), Format.bytes(g.tally.memsize)]
             if !withSeries { row += [Format.percent(g.tally.memsize, of: r.total.memsize), Format.bytes(g.tally.bytesize)] }
             if withSeries { row += g.series.map(Format.count) + [g.trend.map(trendWord) ?? ""] }
             if split {
@@ -109,19 +94,60 @@ enum LeaksText {
         return label
     }
 
-    /// Groups held through the same object, under it, in rank order.
-    static func accumulationPoints(_ r: LeakReport, top: Int) -> [(point: AccumulationPoint, groups: [Int], holds: Int, lookedAt: Int)] {
-        var points: [(point: AccumulationPoint, groups: [Int], holds: Int, lookedAt: Int)] = []
-        for (k, g) in r.groups.prefix(top).enumerated() {
-            guard let a = g.accumulation else { continue }
-            if let p = points.firstIndex(where: { $0.point.object == a.object }) {
-                points[p].groups.append(k + 1)
-                points[p].holds += a.holds
-                points[p].lookedAt += a.lookedAt
-            } else {
-                points.append((a, [k + 1], a.holds, a.lookedAt))
-            }
+    /// The leaks first: each one's holder, what it holds, and its path from a root; the
+    /// ignored ones after, in one line each.
+    static func leaks(_ r: LeakReport) -> [String] {
+        guard r.retention != nil else { return [] }
+        let tree = r.retention?.tree
+        let kept = r.clusters.enumerated().filter { $0.element.ignoredBy == nil }
+        var out: [String] = []
+        if kept.isEmpty {
+            out += ["No leak accumulates in one object: see the groups below.", ""]
+        } else {
+            out += ["\(kept.count) leak\(kept.count == 1 ? "" : "s"): the objects the leaked objects accumulate in, each the line to fix.", ""]
         }
-        return points
+        for (c, cluster) in kept {
+            out.append("Leak \(c + 1): " + summary(cluster) + ", held by")
+            out.append(ObjectText.line(ObjectFacts(r.graph, cluster.holder, tree: tree)))
+            if let path = cluster.path {
+                out.append("  root path:")
+                out += ObjectText.pathLines(path, r.graph, tree, indent: "    ", limit: 12)
+                if RootPaths.isNativeStackPath(path, in: r.graph) {
+                    out.append("  (only a native stack slot holds it: a local variable of a running method, or a stale word the GC's conservative scan found)")
+                }
+            }
+            out.append("")
+        }
+        let ignored = r.clusters.enumerated().filter { $0.element.ignoredBy != nil }
+        if !ignored.isEmpty, let retention = r.retention {
+            out.append("Ignored (retainers the ignore list accepts; not counted by --fail-above): \(Format.bytes(retention.ignoredRetained)) retained")
+            for (c, cluster) in ignored {
+                let rule = cluster.ignoredBy.map { "\($0.file):\($0.line)" } ?? ""
+                out.append("  Leak \(c + 1) (\(rule)): " + summary(cluster) + ", held by " + ObjectText.line(ObjectFacts(r.graph, cluster.holder, tree: tree)))
+            }
+            out.append("")
+        }
+        return out
+    }
+
+    /// `2,400 objects in groups #1, #2, 124 kB memsize, retaining 130 kB, +400 objects per dump`
+    static func summary(_ c: LeakCluster) -> String {
+        let groups = "group\(c.groups.count == 1 ? "" : "s") " + c.groups.map { "#\($0 + 1)" }.joined(separator: ", ")
+        var text = "\(Format.count(c.tally.count)) objects in \(groups), \(Format.bytes(c.tally.memsize)) memsize, retaining \(Format.bytes(c.retainedSize))"
+        if let g = c.growthPerDump { text += ", \(g >= 0 ? "+" : "")\(Format.count(Int(g.rounded()))) objects per dump" }
+        return text
+    }
+
+    /// The groups with a holder that is not theirs alone: no single object holds them.
+    static func dispersed(_ r: LeakReport, top: Int) -> [String] {
+        let tree = r.retention?.tree
+        var out: [String] = []
+        for (k, g) in r.groups.prefix(top).enumerated() {
+            guard let a = g.accumulation, a.isDispersed else { continue }
+            if out.isEmpty { out.append("Groups no single object holds (their objects hang off many holders):") }
+            out.append("  #\(k + 1): the most common holder holds \(Format.count(a.holds)) of the \(Format.count(a.lookedAt)) objects looked at (\(Format.percent(UInt64(a.holds), of: UInt64(a.lookedAt)))): "
+                + ObjectText.line(ObjectFacts(r.graph, a.object, tree: tree)))
+        }
+        return out.isEmpty ? [] : out + [""]
     }
 }

@@ -40,7 +40,8 @@ enum ObjectText {
                           limit: Int = 40) -> [String] {
         func text(_ k: Int) -> String {
             switch path[k] {
-            case let .root(_, category): return indent + "ROOT \(category)"
+            case let .root(record, category):
+                return indent + "ROOT \(category)" + (graph.rootKind[record] == .machineContext ? " (held by a native stack slot: maybe a local variable)" : "")
             case let .object(o): return indent + (k == 0 ? "" : "→ ") + line(ObjectFacts(graph, o, tree: tree))
             }
         }
@@ -53,7 +54,9 @@ enum ObjectText {
     static func pathJSON(_ path: [PathStep], _ graph: HeapGraph, _ tree: DominatorTree?) -> JSON {
         .array(path.map { step in
             switch step {
-            case let .root(record, category): return .object([("root", .string(category)), ("record", .int(record))])
+            case let .root(record, category):
+                return .object([("root", .string(category)), ("record", .int(record)),
+                                ("native_stack", .bool(graph.rootKind[record] == .machineContext))])
             case let .object(o): return json(ObjectFacts(graph, o, tree: tree))
             }
         })
