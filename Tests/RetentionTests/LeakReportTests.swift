@@ -83,4 +83,26 @@ struct LeakReportTests {
             #expect(asked.grouping == .site && !asked.groupingFellBack)
         }
     }
+
+    @Test("A leaked Proc's closure environment is runtime, yet what it holds counts in the Proc group's retained size")
+    func procEnvironment() throws {
+        func dump(_ new: Bool) -> String {
+            var d = DumpText(roots: [0x100, 0x200])
+            d.lines.append(#"{"address":"0x160", "type":"CLASS", "name":"Proc"}"#)
+            d.object(0x200, "ARRAY", classAddress: 0x120, generation: 1, references: new ? [0x300] : [])
+            if new {
+                d.lines.append(#"{"address":"0x300", "type":"DATA", "class":"0x160", "struct":"proc", "references":["0x400"], "file":"app.rb", "line":5, "method":"call", "generation":5, "memsize":80}"#)
+                d.lines.append(#"{"address":"0x400", "type":"IMEMO", "imemo_type":"env", "references":["0x500"], "file":"app.rb", "line":5, "method":"call", "generation":5, "memsize":64}"#)
+                d.object(0x500, line: 6, generation: 5, memsize: 1000)
+            }
+            return d.text
+        }
+        try Dumps.withFiles([dump(false), dump(true), dump(true)]) { paths in
+            let r = try Self.analysis(paths)
+            #expect(r.runtime.count == 1 && r.runtime.memsize == 64, "the env is Ruby's")
+            let proc = try #require(r.groups.first { $0.key.type == .data })
+            #expect(proc.retainedSize == 80 + 64 + 1000, "the Proc frees its env and the String the env holds")
+            #expect(!r.groups.contains { $0.key.type == .imemo })
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import GraphModel
+
 /// Options and positional arguments as given on the command line, read against a command's
 /// declaration in swift-argument-parser's conventions: `--name value`, `--name=value`, `--`
 /// ends the options, `-` alone is a positional.
@@ -86,9 +88,7 @@ struct ParsedArguments {
 extension ParsedArguments {
     /// An object address as the dump writes it: `0x7f…`, or plain hex.
     static func address(_ text: String) throws(UsageError) -> UInt64 {
-        var t = Substring(text)
-        if t.hasPrefix("0x") || t.hasPrefix("0X") { t = t.dropFirst(2) }
-        guard !t.isEmpty, t.count <= 16, let a = UInt64(t, radix: 16) else {
+        guard let a = Address.parse(text) else {
             throw UsageError("'\(text)' is not an address (expected hex, such as 0x7f4d6f91bd38)")
         }
         return a

@@ -46,20 +46,22 @@ enum LeaksText {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// The group table; with a column per dump, SHARE and BYTESIZE give way (the JSON keeps them).
+    /// The group table.
     static func table(_ r: LeakReport, top: Int) -> String {
         let n = r.dumps.count
         let withSeries = n > 3
         let split = r.grouping == .siteAndType
         let retained = r.retention != nil
-        var headers = ["#"] + (retained ? ["LEAK", "RETAINED"] : []) + ["COUNT", "MEMSIZE"] + (withSeries ? [] : ["SHARE", "BYTESIZE"])
+        // With a column per dump, MEMSIZE, SHARE and BYTESIZE give way (the JSON keeps them;
+        // RETAINED stays), so that the table fits 100 columns.
+        var headers = ["#"] + (retained ? ["LEAK", "RETAINED"] : []) + ["COUNT"] + (withSeries ? [] : ["MEMSIZE", "SHARE", "BYTESIZE"])
         if withSeries { headers += (2 ... n).map { "DUMP\($0)" } + ["TREND"] }
         headers += split ? ["TYPE", "CLASS", "SITE"] : [r.grouping == .class ? "CLASS" : r.grouping.usesClass ? "GROUP" : "GROUP (class)"]
-        let numeric = (retained ? 5 : 3) + (withSeries ? n - 1 : 2)
+        let numeric = (retained ? 4 : 2) + (withSeries ? n - 1 : 3)
         var table = TextTable(headers: headers, rightAligned: Set(0 ..< numeric))
         for (k, g) in r.groups.prefix(top).enumerated() {
-            var row = [String(k + 1)] + (retained ? [g.cluster.map { String($0 + 1) } ?? "-", g.retainedSize.map(Format.bytes) ?? "?"] : []) + [Format.count(g.tally.count), Format.bytes(g.tally.memsize)]
-            if !withSeries { row += [Format.percent(g.tally.memsize, of: r.total.memsize), Format.bytes(g.tally.bytesize)] }
+            var row = [String(k + 1)] + (retained ? [g.cluster.map { String($0 + 1) } ?? "-", g.retainedSize.map(Format.bytes) ?? "?"] : []) + [Format.count(g.tally.count)]
+            if !withSeries { row += [Format.bytes(g.tally.memsize), Format.percent(g.tally.memsize, of: r.total.memsize), Format.bytes(g.tally.bytesize)] }
             if withSeries { row += g.series.map(Format.count) + [g.trend.map(trendWord) ?? ""] }
             if split {
                 let classLabel = g.mainClass.map { Names.className($0.name) + ($0.others > 0 ? " +\($0.others)" : "") } ?? ""

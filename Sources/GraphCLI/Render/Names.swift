@@ -73,7 +73,7 @@ package enum Names {
     }
 
     /// `0x7f4d6f91bd38`.
-    static func address(_ a: UInt64) -> String { "0x" + String(a, radix: 16) }
+    static func address(_ a: UInt64) -> String { Address.text(a) }
 
     /// `app.rb:12`, `app.rb` (no line), `(no file)`; `(no allocation site)` where untraced.
     static func site(_ s: SourceSite?) -> String {
