@@ -50,6 +50,9 @@ struct NewerRubyCommandTests {
         #expect(r.stdout.contains("0x7fb6fb0bac98 is the IMEMO fields object"), "\(r.stdout)")
         #expect(r.stdout.contains("0x7fb6fb0bace8"), "the owner")
         #expect(r.stdout.contains("Shortest path"))
+        let json = try jsonObject(try Retention.run(["why", "--quiet", "--format", "json", "0x7fb6fb0bac98", Retention.fixture("probe-4.0.0")]).stdout)
+        #expect(json["folded_fields_address"] as? String == "0x7fb6fb0bac98")
+        #expect((json["object"] as? [String: Any])?["address"] as? String == "0x7fb6fb0bace8", "the answer is the owner")
     }
 
     static let lonely = #"{"address":"0x2000", "type":"STRING", "value":"lonely", "bytesize":6, "memsize":40}"#

@@ -53,7 +53,7 @@ enum WhyCommand {
             if dotPath == "-" { return done }
         }
         switch format {
-        case .json: print(WhyReport.json(answer).text)
+        case .json: print(WhyReport.json(answer, askedAbout: folded ? address : nil).text)
         case .text: print(WhyReport.text(answer, askedAbout: folded ? address : nil))
         }
         return done

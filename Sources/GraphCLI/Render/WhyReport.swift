@@ -48,10 +48,11 @@ enum WhyReport {
         }
     }
 
-    static func json(_ a: WhyAnswer) -> JSON {
+    static func json(_ a: WhyAnswer, askedAbout folded: UInt64? = nil) -> JSON {
         .object(JSONReport.header(command: "why") + [
             ("dump", JSONReport.dump(a.graph)),
             ("object", ObjectText.json(a.facts)),
+            ("folded_fields_address", folded.map(JSONReport.address) ?? .null),
             ("reachable", .bool(a.tree.isReachable(a.object))),
             ("paths", .array(a.paths.map { ObjectText.pathJSON($0, a.graph, a.tree) })),
             ("dominators", .array(a.dominators.map { ObjectText.json(ObjectFacts(a.graph, $0, tree: a.tree)) })),
