@@ -24,6 +24,16 @@ public struct LeakCluster: Sendable {
         guard series.count >= 3, let first = series.first, let last = series.last else { return nil }
         return Double(last - first) / Double(series.count - 1)
     }
+
+    /// With the time each dump was taken (seconds, oldest first, one per dump of the report):
+    /// the objects it gained per hour from DUMP2 to the last dump; `nil` without times, with
+    /// fewer than two counts, or with no time between them.
+    public func growthPerHour(dumpTimes times: [Double]) -> Double? {
+        guard series.count >= 2, times.count == series.count + 1, let first = series.first, let last = series.last else { return nil }
+        let span = times[times.count - 1] - times[1]
+        guard span > 0 else { return nil }
+        return Double(last - first) / span * 3600
+    }
 }
 
 extension LeakReport {

@@ -61,6 +61,9 @@ public struct LeakReport: Sendable {
     public var retention: LeakRetention?
     /// The leaks, largest retained first: groups that accumulate in the same object.
     public var clusters: [LeakCluster] = []
+    /// When each dump was taken (seconds since 1970, oldest first), where the caller knows it
+    /// (from the dump files' names): growth per hour is read from it.
+    public var dumpTimes: [Double]?
 }
 
 /// What the leak diff wants its user to know, as data.

@@ -1,3 +1,4 @@
+@testable import GraphCLI
 import Foundation
 import Testing
 import TestSupport
@@ -92,5 +93,38 @@ struct LeakClusterCommandTests {
         let ok = try Subprocess.run(try #require(Retention.executable).path, ["leaks"] + Repo.examples, in: URL(fileURLWithPath: directory))
         #expect(ok.status == 0)
         #expect(ok.stdout.contains("Ignored (retainers"), "the default file applies")
+    }
+}
+
+@Suite("Growth per hour, from the times in the dumps' names")
+struct LeakGrowthTests {
+    @Test("A dump's name gives the time it was taken", arguments: [
+        ("heap-12-20261201T100000.000Z.json", 1_796_119_200.0), ("heap-12-20261201T100130.500Z.json.gz", 1_796_119_290.5),
+    ])
+    func times(name: String, seconds: Double) {
+        #expect(DumpDirectory.seconds(ofDump: "/some/dir/" + name) == seconds)
+        #expect(DumpDirectory.seconds(ofDump: "shop-heap1.json") == nil)
+    }
+
+    @Test("leaks DIR: each leak's growth per hour is its count's rise from DUMP2 to the last dump over the time between them")
+    func perHour() throws {
+        let directory = Repository.temporaryPath("-growth")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // The example's dumps, 10 minutes apart.
+        for (k, minute) in [0, 10, 20].enumerated() {
+            try FileManager.default.copyItem(atPath: Repo.example(k + 1), toPath: "\(directory)/heap-77-20261201T10\(minute == 0 ? "00" : String(minute))00.000Z.json.gz")
+        }
+        let r = try Retention.run(["leaks", "--format", "json", directory])
+        #expect(r.status == 0, "\(r)")
+        let leaks = try #require(try jsonObject(r.stdout)["leaks"] as? [[String: Any]])
+        try #require(!leaks.isEmpty)
+        for leak in leaks {
+            let series = try #require(leak["series"] as? [Int])
+            let expected = Double(series[series.count - 1] - series[0]) / 600 * 3600
+            #expect((leak["growth_per_hour"] as? Double).map { abs($0 - expected) < 1e-6 } == true, "\(leak)")
+        }
+        let text = try Retention.run(["leaks", directory])
+        #expect(text.stdout.contains("objects per hour"))
     }
 }

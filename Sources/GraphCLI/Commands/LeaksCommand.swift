@@ -89,7 +89,7 @@ enum LeaksCommand {
         }
         let rules = try ignoreRules(try args[ignore])
         var incomplete = false
-        let report: LeakReport
+        var report: LeakReport
         do {
             report = try LeakAnalysis.run(paths: dumps, grouping: grouping, includeRuntime: try args[includeRuntime],
                                           accumulationLimit: min(top, accumulationLimit), rules: rules) { path, edges in
@@ -102,6 +102,10 @@ enum LeaksCommand {
         } catch let e as LeakDiffError {
             Terminal.error("\(e)")
             return .failure
+        }
+        if fromDirectory {
+            let times = dumps.compactMap(DumpDirectory.seconds(ofDump:))
+            if times.count == dumps.count { report.dumpTimes = times }
         }
         if !quiet {
             for w in report.warnings { Terminal.warning(NotesText.text(w)) }

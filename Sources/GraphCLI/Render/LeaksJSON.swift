@@ -72,6 +72,7 @@ enum LeaksJSON {
         pairs += JSONReport.tally(c.tally)
         pairs += [("retained_size", .uint(c.retainedSize)), ("retained_count", .uint(c.retainedCount))]
         pairs += [("series", .array(c.series.map { .int($0) })), ("growth_per_dump", c.growthPerDump.map { .double($0) } ?? .null)]
+        pairs.append(("growth_per_hour", r.dumpTimes.flatMap { c.growthPerHour(dumpTimes: $0) }.map { .double($0) } ?? .null))
         pairs.append(("ignored", ignored))
         return .object(pairs)
     }

@@ -109,7 +109,7 @@ enum LeaksText {
             out += ["\(kept.count) leak\(kept.count == 1 ? "" : "s"): the objects the leaked objects accumulate in, each the line to fix.", ""]
         }
         for (c, cluster) in kept {
-            out.append("Leak \(c + 1): " + summary(cluster) + ", held by")
+            out.append("Leak \(c + 1): " + summary(cluster, dumpTimes: r.dumpTimes) + ", held by")
             out.append(ObjectText.line(ObjectFacts(r.graph, cluster.holder, tree: tree)))
             if let path = cluster.path {
                 out.append("  root path:")
@@ -133,10 +133,11 @@ enum LeaksText {
     }
 
     /// `2,400 objects in groups #1, #2, 124 kB memsize, retaining 130 kB, +400 objects per dump`
-    static func summary(_ c: LeakCluster) -> String {
+    static func summary(_ c: LeakCluster, dumpTimes: [Double]? = nil) -> String {
         let groups = "group\(c.groups.count == 1 ? "" : "s") " + c.groups.map { "#\($0 + 1)" }.joined(separator: ", ")
         var text = "\(Format.count(c.tally.count)) objects in \(groups), \(Format.bytes(c.tally.memsize)) memsize, retaining \(Format.bytes(c.retainedSize))"
         if let g = c.growthPerDump { text += ", \(g >= 0 ? "+" : "")\(Format.count(Int(g.rounded()))) objects per dump" }
+        if let times = dumpTimes, let g = c.growthPerHour(dumpTimes: times) { text += ", \(g >= 0 ? "+" : "")\(Format.count(Int(g.rounded()))) objects per hour" }
         return text
     }
 

@@ -46,6 +46,27 @@ enum DumpDirectory {
         pids.keys.sorted().map { "pid \($0): \(pids[$0]!.count) dump\(pids[$0]!.count == 1 ? "" : "s")" }.joined(separator: ", ")
     }
 
+    /// The time a dump of this directory was taken, from its name (`…-20261125T190812.123Z.json`),
+    /// in seconds since 1970; `nil` for a name of another form.
+    static func seconds(ofDump path: String) -> Double? {
+        guard let time = parse((path as NSString).lastPathComponent)?.time else { return nil }
+        let digits = time.filter(\.isNumber)
+        guard digits.count >= 14 else { return nil }
+        let n = Array(digits)
+        func number(_ r: Range<Int>) -> Int32 { Int32(String(n[r]))! }  // Safe because every character is a digit.
+        var t = tm()
+        t.tm_year = number(0 ..< 4) - 1900
+        t.tm_mon = number(4 ..< 6) - 1
+        t.tm_mday = number(6 ..< 8)
+        t.tm_hour = number(8 ..< 10)
+        t.tm_min = number(10 ..< 12)
+        t.tm_sec = number(12 ..< 14)
+        let whole = timegm(&t)
+        guard whole >= 0 else { return nil }
+        let fraction = n.count > 14 ? Double("0." + String(n[14...])) ?? 0 : 0
+        return Double(whole) + fraction
+    }
+
     /// `heap-1234-20261125T190812.123Z.json` → pid 1234, time `20261125T190812.123Z`.
     static func parse(_ name: String) -> (pid: Int, time: String)? {
         guard name.hasPrefix("heap-") else { return nil }
