@@ -42,7 +42,8 @@ extension LeakReport {
     /// together. Matches each cluster against `rules`, and computes what the leaked objects
     /// outside ignored clusters retain.
     ///
-    /// - Complexity: O(C × (V + E)) for C clusters (one search each) plus two searches.
+    /// - Complexity: O(C × (V + E)) for C clusters of several groups (one search each), and
+    ///   two more searches when a rule matches.
     mutating func addClusters(rules: [RetainerRule]) {
         guard let tree = retention?.tree else { return }
         var clusters: [LeakCluster] = []
@@ -70,19 +71,44 @@ extension LeakReport {
         let ignoredSet = Set(ignored)
         let groups = self.groups
         func members(_ ks: [Int]) -> [ObjectIndex] { ks.flatMap { groups[$0].members } }
-        let sets = clusters.map { members($0.groups) }
-            + [members(ignored), members(groups.indices.filter { !ignoredSet.contains($0) })]
-        let retained = Reachability.retained(graph, tree, removing: sets)
+        // One search per cluster, but none where the answer is known: a cluster of one group
+        // whose retained size is computed, or one that holds every group; and the ignored and
+        // gated parts only when something is ignored.
+        let all = (size: retention?.totalRetained ?? 0, count: retention?.totalRetainedCount ?? 0)
+        var searches: [[ObjectIndex]] = []
+        var searchOf: [Int?] = []
         for c in clusters.indices {
-            clusters[c].retainedSize = retained[c].size
-            clusters[c].retainedCount = retained[c].count
+            let own = clusters[c].groups
+            if own.count == groups.count {
+                clusters[c].retainedSize = all.size
+                clusters[c].retainedCount = all.count
+                searchOf.append(nil)
+            } else if own.count == 1, let size = groups[own[0]].retainedSize, let count = groups[own[0]].retainedCount {
+                clusters[c].retainedSize = size
+                clusters[c].retainedCount = count
+                searchOf.append(nil)
+            } else {
+                searchOf.append(searches.count)
+                searches.append(members(own))
+            }
+        }
+        if !ignored.isEmpty {
+            searches += [members(ignored), members(groups.indices.filter { !ignoredSet.contains($0) })]
+        }
+        let retained = Reachability.retained(graph, tree, removing: searches)
+        for (c, s) in searchOf.enumerated() {
+            guard let s else { continue }
+            clusters[c].retainedSize = retained[s].size
+            clusters[c].retainedCount = retained[s].count
+        }
+        if !ignored.isEmpty {
+            retention?.ignoredRetained = retained[retained.count - 2].size
+            retention?.gatedRetained = retained[retained.count - 1].size
         }
         clusters.sort { a, b in a.retainedSize != b.retainedSize ? a.retainedSize > b.retainedSize : a.groups[0] < b.groups[0] }
         for (c, cluster) in clusters.enumerated() {
             for k in cluster.groups { self.groups[k].cluster = c }
         }
         self.clusters = clusters
-        retention?.ignoredRetained = ignored.isEmpty ? 0 : retained[clusters.count].size
-        retention?.gatedRetained = retained[clusters.count + 1].size
     }
 }

@@ -81,8 +81,9 @@ public enum LeakWarning: Sendable, Equatable {
 public struct LeakRetention: Sendable {
     public var tree: DominatorTree
     public var paths: RootPaths
-    /// What would be freed if every leaked object were gone.
+    /// What would be freed if every leaked object were gone, in bytes and objects.
     public var totalRetained: UInt64
+    public var totalRetainedCount: UInt64 = 0
     /// What the objects of ignored leaks retain together (0 with none ignored).
     public var ignoredRetained: UInt64 = 0
     /// What the leaked objects outside ignored leaks retain: what `--fail-above` compares.

@@ -40,6 +40,7 @@ extension LeakReport {
             groups[g].accumulation = accumulationPoint(groups[g], tree: tree, paths: paths)
         }
         retention = LeakRetention(tree: tree, paths: paths, totalRetained: totalRetained)
+        retention?.totalRetainedCount = retained[retained.count - 1].count
     }
 
     /// The most common first old object (allocated before DUMP1) above the group's objects:

@@ -6,7 +6,6 @@ enum LeaksText {
     static func render(_ r: LeakReport, top: Int) -> String {
         var out: [String] = []
         let n = r.dumps.count
-        let tree = r.retention?.tree
         let gen = r.firstGeneration.map { " (newest allocation at GC count \($0))" } ?? ""
         out.append("Leak candidates: objects allocated after \(r.dumps[0])\(gen),")
         out.append("present in \(r.dumps[1]) and still alive in \(n > 3 ? "every later dump up to " : "")\(r.dumps[n - 1]).")
