@@ -46,10 +46,12 @@ struct RendererTests {
     @Test("Text, JSON and seed are the same report: counts, sizes and groups agree")
     func formatsAgree() throws {
         let r = try InProcess.exampleLeaks.get()
+        let retention = try #require(r.retention)
         let json = try InProcess.object(LeaksJSON.render(r, top: 100))
         let total = try #require(json["total"] as? [String: Any])
         #expect(total["count"] as? Int == r.total.count)
-        #expect((total["retained_size"] as? NSNumber)?.uint64Value == r.retention?.totalRetained)
+        let retained = try #require((total["retained_size"] as? NSNumber)?.uint64Value)
+        #expect(retained == retention.totalRetained)
         let groups = try #require(json["groups"] as? [[String: Any]])
         #expect(groups.count == r.groups.count)
         #expect(groups.map { $0["count"] as? Int ?? -1 }.reduce(0, +) == r.total.count)
