@@ -17,6 +17,8 @@ public struct TopRetainers: Sendable {
     public var objects: [ObjectIndex]
     public var byClass: [RetainerGroup]
     public var bySite: [RetainerGroup]
+    /// By gem (see ``Gem``): what the topmost objects each gem's files allocated retain.
+    public var byGem: [RetainerGroup]
 
     /// - Complexity: O(V log top) for the objects (a bounded heap); O(V + G log G) for G
     ///   groups (one walk of the dominator tree, counting for each group how many of its
@@ -37,7 +39,10 @@ public struct TopRetainers: Sendable {
         }
         classNumber = []
         let siteKeys = graph.site.map { $0.isNone ? UInt32(graph.sites.count) : $0.rawValue }
-        let totals = children.topmostTotals([(classKeys, classNodes.count), (siteKeys, graph.sites.count + 1)], tree: tree)
+        let gems = SiteGems(graph)
+        let gemKeys = graph.indices.map { UInt32(gems.slot(of: graph, $0)) }
+        let totals = children.topmostTotals([(classKeys, classNodes.count), (siteKeys, graph.sites.count + 1),
+                                             (gemKeys, gems.gems.count)], tree: tree)
         byClass = totals[0].map { key, group in
             var g = group
             let c = classNodes[Int(key)]
@@ -49,12 +54,18 @@ public struct TopRetainers: Sendable {
             g.key = .site(key == UInt32(graph.sites.count) ? nil : graph.sourceSite(graph.sites[Int(key)]))
             return g
         }
+        byGem = totals[2].map { key, group in
+            var g = group
+            g.key = .gem(gems.gems[Int(key)])
+            return g
+        }
         let order: (RetainerGroup, RetainerGroup) -> Bool = { a, b in
             let x = (a.retainedSize, a.members), y = (b.retainedSize, b.members)
             return x != y ? x > y : a.key < b.key
         }
         byClass = Array(byClass.sorted(by: order).prefix(top))
         bySite = Array(bySite.sorted(by: order).prefix(top))
+        byGem = Array(byGem.sorted(by: order).prefix(top))
     }
 
     /// The `top` objects of largest retained size, largest first (ties: lower index first).

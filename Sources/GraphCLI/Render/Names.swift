@@ -94,7 +94,18 @@ package enum Names {
                 parts.append(site(k.site))
             }
         }
+        if grouping == .gem { parts.append(gem(k.gem)) }
         return parts.joined(separator: " ")
+    }
+
+    /// `rack` (no version: the JSON gives it), `(ruby)`, `(app)`, `(no file)`.
+    static func gem(_ g: Gem?) -> String {
+        switch g {
+        case nil: return "(no file)"
+        case let .gem(name)?: return name.name
+        case .ruby?: return "(ruby)"
+        case .app?: return "(app)"
+        }
     }
 
     /// A summary's or `top`'s group: the type name, the class, or the site.
@@ -103,6 +114,7 @@ package enum Names {
         case let .type(t): return t.name
         case let .class(c): return className(c)
         case let .site(s): return site(s)
+        case let .gem(g): return gem(g)
         }
     }
 
