@@ -21,6 +21,7 @@ public enum RetentionCommand {
         (SummaryCommand.declaration, SummaryCommand.run),
         (TopCommand.declaration, TopCommand.run),
         (WhyCommand.declaration, WhyCommand.run),
+        (DiffCommand.declaration, DiffCommand.run),
     ]
 
     static var declarations: [CommandDeclaration] { commands.map(\.declaration) }

@@ -47,8 +47,10 @@ enum JSONReport {
     }
 
     /// The dump a report is about, with what its reading found.
-    static func dump(_ graph: HeapGraph) -> JSON {
-        let d = graph.diagnostics
+    static func dump(_ graph: HeapGraph) -> JSON { dump(graph.diagnostics) }
+
+    /// A dump's path and what its reading found, for a report that keeps no graph of it.
+    static func dump(_ d: LoadDiagnostics) -> JSON {
         let c = d.counts
         return .object([
             ("path", .string(d.source)),
