@@ -87,6 +87,14 @@ extension BlockParser {
                 let kept = Self.prefixLength(value, limit: ParsedBlock.valuePrefixLimit)
                 out.values.append(UInt8(kept) | (value.count > kept ? ParsedBlock.valueTruncatedBit : 0))
                 out.values.append(contentsOf: UnsafeBufferPointer(rebasing: value[..<kept]))
+                if value.count > kept {
+                    // The rest is dropped; its hash (with the prefix) tells values apart.
+                    var h = ParsedBlock.valueHash(value)
+                    withUnsafeBytes(of: &h) { out.values.append(contentsOf: $0) }
+                }
+                let encoding = f.encoding.map { UnsafeBufferPointer(rebasing: $0.prefix(ParsedBlock.encodingLimit)) }
+                out.values.append(UInt8(encoding?.count ?? 0))
+                if let encoding { out.values.append(contentsOf: encoding) }
             } else {
                 out.detail.append(.max)
             }
