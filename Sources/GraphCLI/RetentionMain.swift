@@ -22,6 +22,7 @@ public enum RetentionCommand {
         (TopCommand.declaration, TopCommand.run),
         (WhyCommand.declaration, WhyCommand.run),
         (DiffCommand.declaration, DiffCommand.run),
+        (WasteCommand.declaration, WasteCommand.run),
     ]
 
     static var declarations: [CommandDeclaration] { commands.map(\.declaration) }

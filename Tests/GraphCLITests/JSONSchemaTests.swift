@@ -127,6 +127,9 @@ struct JSONSchemaTests {
             ["diff", "--by", "gem", example(1), example(2), example(3)],
             ["diff", "--by", "site-type", example(1), Retention.fixture("todo-3.3.8-heap1")],
             ["diff", Retention.fixture("todo-2.7.4-heap1"), Retention.fixture("todo-2.7.4-heap3")],
+            ["waste", example(3)],
+            ["waste", "--by", "gem", Retention.fixture("todo-3.4.5-heap1")],
+            ["waste", "--by", "method", Retention.fixture("todo-4.0.0-full")],
         ]
     }
 
