@@ -126,39 +126,6 @@ public struct HeapGraph: Sendable {
         return (JSONText.decode(values[offset + 1 ..< offset + 1 + length]), header & ParsedBlock.valueTruncatedBit != 0)
     }
 
-    /// The bytes that identify a STRING's value and encoding (the value's first 48 bytes as
-    /// the dump wrote them, a 64-bit hash of the whole value when it was longer, and the
-    /// encoding's name): two strings with the same value and encoding have equal bytes here,
-    /// and two that differ have unequal ones but for a 2⁻⁶⁴ chance, for values that share
-    /// their first 48 bytes. `nil` when the dump wrote no value (Ruby writes one only for
-    /// ASCII-only strings).
-    public func valueIdentity(of object: ObjectIndex) -> ArraySlice<UInt8>? {
-        guard ObjectDetail.kind(of: type[object.int]) == .valueOffset else { return nil }
-        let offset = Int(detail[object.int])
-        guard offset != Int(UInt32.max) else { return nil }
-        return values[offset ..< Self.valueEntryEnd(values, offset)]
-    }
-
-    /// A STRING's `encoding` as the dump wrote it; `nil` where it wrote none (ASCII-8BIT, and
-    /// every string without a value).
-    public func valueEncoding(of object: ObjectIndex) -> String? {
-        guard let entry = valueIdentity(of: object) else { return nil }
-        let header = entry[entry.startIndex]
-        var p = entry.startIndex + 1 + Int(header & ParsedBlock.valueLengthMask)
-        if header & ParsedBlock.valueTruncatedBit != 0 { p += 8 }
-        let length = Int(entry[p])
-        return length == 0 ? nil : JSONText.decode(entry[p + 1 ..< p + 1 + length])
-    }
-
-    /// Where the value entry at `offset` ends (see ``ParsedBlock/encodingLimit``).
-    static func valueEntryEnd(_ values: [UInt8], _ offset: Int) -> Int {
-        let header = values[offset]
-        var p = offset + 1 + Int(header & ParsedBlock.valueLengthMask)
-        if header & ParsedBlock.valueTruncatedBit != 0 { p += 8 }
-        guard p < values.count else { return p + 1 }
-        return p + 1 + Int(values[p])
-    }
-
     /// A HASH's size, an ARRAY's length, an OBJECT's ivar count; `nil` for other types.
     public func elementCount(of object: ObjectIndex) -> UInt32? {
         switch type[object.int] {

@@ -96,7 +96,7 @@ public struct HeapWaste: Sendable {
         self.grouping = grouping
         var assigner = GroupAssigner(graph, grouping.keying)
         // Per distinct value: the first copy; then, for values seen again, their copies.
-        var firstCopy: [ValueKey: Int32] = [:]
+        var firstCopy = ValueTable(capacity: graph.type.reduce(0) { $0 + ($1 == .string ? 1 : 0) })
         var duplicateOf: [Int32: Int] = [:]       // first copy -> slot in `members`
         var members: [[Int32]] = []
         var compared = Tally(), shared = Tally(), other = Tally()
@@ -107,7 +107,7 @@ public struct HeapWaste: Sendable {
             switch type {
             case .string:
                 let object = ObjectIndex(i)
-                guard let identity = graph.valueIdentity(of: object) else {
+                guard let hash = graph.valueIdentityHash(of: object) else {
                     if graph.flags[i].contains(.shared) {
                         shared.add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
                     } else {
@@ -116,16 +116,14 @@ public struct HeapWaste: Sendable {
                     continue
                 }
                 compared.add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
-                let key = ValueKey(identity)
-                if let first = firstCopy[key] {
-                    if let slot = duplicateOf[first] {
+                if let first = firstCopy.firstWithSameValue(as: object, hash: hash, in: graph) {
+                    let f = Int32(first.rawValue)
+                    if let slot = duplicateOf[f] {
                         members[slot].append(Int32(i))
                     } else {
-                        duplicateOf[first] = members.count
-                        members.append([first, Int32(i)])
+                        duplicateOf[f] = members.count
+                        members.append([f, Int32(i)])
                     }
-                } else {
-                    firstCopy[key] = Int32(i)
                 }
             case .hash, .array:
                 let n = graph.elementCount(of: ObjectIndex(i)) ?? 0
@@ -146,7 +144,7 @@ public struct HeapWaste: Sendable {
                 continue
             }
         }
-        firstCopy = [:]
+        firstCopy = ValueTable(capacity: 0)
         comparedStrings = compared
         sharedWithoutValue = shared
         otherWithoutValue = other
@@ -156,21 +154,22 @@ public struct HeapWaste: Sendable {
         duplicates.reserveCapacity(members.count)
         for copies in members {
             var memsize: UInt64 = 0, largest: UInt64 = 0, interned = 0
-            var sites: [Int: Int] = [:]
-            var lines = Set<SiteID>()
+            // Copies per allocation site first (one lookup a copy), then per group of sites.
+            var perSite: [SiteID: (count: Int, example: Int32)] = [:]
             for c in copies {
                 let i = Int(c)
                 memsize &+= graph.memsize[i]
                 largest = max(largest, graph.memsize[i])
                 if graph.flags[i].contains(.fstring) { interned += 1 }
-                sites[assigner.group(of: i), default: 0] += 1
-                lines.insert(graph.site[i])
+                perSite[graph.site[i], default: (0, c)].count += 1
             }
+            var sites: [Int: Int] = [:]
+            for (_, x) in perSite { sites[assigner.group(of: Int(x.example)), default: 0] += x.count }
             let ranked = sites.map { (key: assigner.keys[$0.key], count: $0.value) }
                 .sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
             duplicates.append(DuplicateString(example: ObjectIndex(Int(copies[0])), copies: copies.count, memsize: memsize,
                                               wasted: memsize &- largest, sites: ranked,
-                                              fix: Self.fix(graph, lines), interned: interned))
+                                              fix: Self.fix(graph, Set(perSite.keys)), interned: interned))
         }
         self.duplicates = duplicates.sorted { a, b in
             (a.wasted, a.copies) != (b.wasted, b.copies) ? (a.wasted, a.copies) > (b.wasted, b.copies) : a.example.int < b.example.int
@@ -191,21 +190,4 @@ public struct HeapWaste: Sendable {
         if lines.count == 1, resolved[0].line != nil { return .frozenLiteral(SourceSite(file: file, line: resolved[0].line, method: nil)) }
         return .magicComment(file: file)
     }
-}
-
-/// A value's identity bytes (``HeapGraph/valueIdentity(of:)``) as a dictionary key, hashed once
-/// over the whole buffer rather than byte by byte.
-private struct ValueKey: Hashable {
-    let bytes: ArraySlice<UInt8>
-    let hash: Int
-
-    init(_ bytes: ArraySlice<UInt8>) {
-        self.bytes = bytes
-        var h = Hasher()
-        bytes.withUnsafeBytes { h.combine(bytes: $0) }
-        hash = h.finalize()
-    }
-
-    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-    static func == (a: ValueKey, b: ValueKey) -> Bool { a.hash == b.hash && a.bytes.elementsEqual(b.bytes) }
 }
