@@ -97,7 +97,7 @@ public struct SiteGems: Sendable {
     /// The distinct origins, `nil` (no file) among them.
     public private(set) var gems: [Gem?] = []
     /// Per site ID, then one more for objects without a site: an index into `gems`.
-    private var ofSite: [UInt32]
+    public private(set) var ofSite: [UInt32]
 
     /// - Complexity: O(sites × path length).
     public init(_ graph: HeapGraph) {

@@ -160,7 +160,7 @@ public enum HeapDiff {
             return x != y ? x > y : a.key < b.key
         }
         func sum(_ t: [Tally]?) -> Tally? {
-            t.map { $0.reduce(into: Tally()) { r, x in r.count += x.count; r.memsize &+= x.memsize; r.bytesize &+= x.bytesize } }
+            t.map { $0.reduce(into: Tally()) { $0.add($1) } }
         }
         return HeapDiffReport(dumps: paths, grouping: grouping, diagnostics: diagnostics, sameProcess: sameProcess,
                               sharedAddresses: shared, exactIdentity: exact, groups: groups, totals: totals,

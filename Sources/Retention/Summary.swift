@@ -14,6 +14,13 @@ public struct Tally: Sendable, Hashable {
         memsize &+= m
         bytesize &+= b
     }
+
+    /// Adds another tally's objects.
+    mutating func add(_ other: Tally) {
+        count += other.count
+        memsize &+= other.memsize
+        bytesize &+= other.bytesize
+    }
 }
 
 /// What the objects of a summary's or `top`'s group share: one type, one class or one
@@ -113,9 +120,7 @@ public struct HeapSummary: Sendable {
         var gemTallies = [Tally](repeating: Tally(), count: gems.gems.count)
         for (id, tally) in sites.enumerated() where tally.count > 0 {
             let slot = id == graph.sites.count ? gems.slotWithoutSite : gems.slot(ofSite: SiteID(rawValue: UInt32(id)))
-            gemTallies[slot].count += tally.count
-            gemTallies[slot].memsize &+= tally.memsize
-            gemTallies[slot].bytesize &+= tally.bytesize
+            gemTallies[slot].add(tally)
         }
         let gemGroups = gemTallies.indices.filter { gemTallies[$0].count > 0 }.map {
             SummaryGroup(key: .gem(gems.gems[$0]), tally: gemTallies[$0])

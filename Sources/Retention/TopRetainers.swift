@@ -40,9 +40,9 @@ public struct TopRetainers: Sendable {
         classNumber = []
         let siteKeys = graph.site.map { $0.isNone ? UInt32(graph.sites.count) : $0.rawValue }
         let gems = SiteGems(graph)
-        let gemKeys = graph.indices.map { UInt32(gems.slot(of: graph, $0)) }
-        let totals = children.topmostTotals([(classKeys, classNodes.count), (siteKeys, graph.sites.count + 1),
-                                             (gemKeys, gems.gems.count)], tree: tree)
+        // A gem's key is its site's, mapped (siteKeys number "no site" as sites.count, as ofSite does).
+        let totals = children.topmostTotals([(classKeys, classNodes.count), (siteKeys, graph.sites.count + 1)],
+                                            derived: [(from: 1, map: gems.ofSite, keyCount: gems.gems.count)], tree: tree)
         byClass = totals[0].map { key, group in
             var g = group
             let c = classNodes[Int(key)]
@@ -113,9 +113,12 @@ struct DominatorChildren {
     /// For each keying (class, site…), per key, the retained totals of the members that have
     /// no member of the same key among their dominators. One iterative walk of the tree for all
     /// keyings: entering a node raises its key's count of members on the current chain,
-    /// leaving lowers it.
-    func topmostTotals(_ keyings: [(keys: [UInt32], keyCount: Int)], tree: DominatorTree) -> [[(key: UInt32, group: RetainerGroup)]] {
-        var counters = keyings.map { KeyCounters(count: $0.keyCount) }
+    /// leaving lowers it. A `derived` keying maps another's keys (a site's to its gem's), so
+    /// that the walk reads no third column per node: its totals follow the keyings'.
+    func topmostTotals(_ keyings: [(keys: [UInt32], keyCount: Int)], derived: [(from: Int, map: [UInt32], keyCount: Int)] = [],
+                       tree: DominatorTree) -> [[(key: UInt32, group: RetainerGroup)]] {
+        var counters = keyings.map { KeyCounters(count: $0.keyCount) } + derived.map { KeyCounters(count: $0.keyCount) }
+        let k0 = keyings.count
         var stack: [(node: Int, next: Int)] = [(root, Int(start[root]))]
         while let top = stack.last {
             if top.next < Int(start[top.node + 1]) {
@@ -123,11 +126,13 @@ struct DominatorChildren {
                 let v = Int(children[top.next])
                 let size = tree.retainedSize[v], count = UInt64(tree.retainedCount[v])
                 for k in keyings.indices { counters[k].enter(Int(keyings[k].keys[v]), size, count) }
+                for (j, d) in derived.enumerated() { counters[k0 + j].enter(Int(d.map[Int(keyings[d.from].keys[v])]), size, count) }
                 stack.append((v, Int(start[v])))
             } else {
                 stack.removeLast()
                 if top.node != root {
                     for k in keyings.indices { counters[k].active[Int(keyings[k].keys[top.node])] -= 1 }
+                    for (j, d) in derived.enumerated() { counters[k0 + j].active[Int(d.map[Int(keyings[d.from].keys[top.node])])] -= 1 }
                 }
             }
         }

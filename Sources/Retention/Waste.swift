@@ -61,11 +61,7 @@ public struct CollectionWaste: Sendable {
     /// All four together.
     public var all: Tally {
         var t = Tally()
-        for x in [emptyHashes, oneElementHashes, emptyArrays, oneElementArrays] {
-            t.count += x.count
-            t.memsize &+= x.memsize
-            t.bytesize &+= x.bytesize
-        }
+        for x in [emptyHashes, oneElementHashes, emptyArrays, oneElementArrays] { t.add(x) }
         return t
     }
 }

@@ -28,7 +28,11 @@ enum WasteCommand {
 
     static func run(_ args: ParsedArguments) throws -> ExitCode {
         let top = try args[Self.top], format = try args[Self.format], grouping = try args[by]
-        let graph = try LoadDump.load(args)
+        // Values, but no references: waste follows no edges.
+        var options = DumpLoader.Options(strict: try args[CommandDeclaration.strict])
+        options.edges = false
+        options.values = true
+        let graph = try LoadDump.load(try args.singleDump(), options: options, quiet: try args[CommandDeclaration.quiet])
         var clock = PhaseClock()
         let waste = HeapWaste(graph, grouping: grouping)
         clock.lap("waste")

@@ -38,6 +38,7 @@ enum DiffReport {
         if trend { headers.append("TREND") }
         headers.append(r.grouping.rawValue.uppercased())
         var table = TextTable(headers: headers, rightAligned: Set(0 ..< headers.count - (trend ? 2 : 1)))
+        table.maxWidth = 100 + 22 * (n - 2)   // a column pair per dump: the names keep their room
         for (k, g) in r.groups.prefix(top).enumerated() {
             var row = [String(k + 1), Format.signedBytes(g.tallies[0].memsize, g.tallies[n - 1].memsize), Format.signedCount(g.countChange)]
             for t in g.tallies { row += [Format.count(t.count), Format.bytes(t.memsize)] }

@@ -7,10 +7,10 @@ enum WasteReport {
     static func fix(_ f: StringFix) -> String {
         switch f {
         case let .frozenLiteral(site):
-            return "one line makes every copy, \(Format.label(Names.site(site))): a literal there, frozen (.freeze, or # frozen_string_literal: true in the file), is one object; a string it builds (interpolation, +) is shared with -str (String#-@)"
+            return "at \(Format.label(Names.site(site))): a frozen literal (.freeze, or # frozen_string_literal: true), or -str (String#-@) if the line builds the string"
         case let .magicComment(file):
-            return "one file makes every copy: # frozen_string_literal: true in \(Format.label(file)) for its literals, -str (String#-@) for the strings it builds"
-        case .deduplicate: return "deduplicate with -str (String#-@) where the strings are kept"
+            return "in \(Format.label(file)): # frozen_string_literal: true for its literals, -str (String#-@) for the strings it builds"
+        case .deduplicate: return "-str (String#-@) where the strings are kept, which returns one shared copy"
         }
     }
 
