@@ -92,9 +92,17 @@ extension BlockParser {
                     var h = ParsedBlock.valueHash(value)
                     withUnsafeBytes(of: &h) { out.values.append(contentsOf: $0) }
                 }
-                let encoding = f.encoding.map { UnsafeBufferPointer(rebasing: $0.prefix(ParsedBlock.encodingLimit)) }
-                out.values.append(UInt8(encoding?.count ?? 0))
-                if let encoding { out.values.append(contentsOf: encoding) }
+                if let encoding = f.encoding {
+                    if let code = ParsedBlock.encodingCode(encoding) {
+                        out.values.append(ParsedBlock.commonEncodingBit | code)
+                    } else {
+                        let name = UnsafeBufferPointer(rebasing: encoding.prefix(ParsedBlock.encodingLimit))
+                        out.values.append(UInt8(name.count))
+                        out.values.append(contentsOf: name)
+                    }
+                } else {
+                    out.values.append(0)
+                }
             } else {
                 out.detail.append(.max)
             }

@@ -27,7 +27,9 @@ extension HeapGraph {
         let header = entry[entry.startIndex]
         var p = entry.startIndex + 1 + Int(header & ParsedBlock.valueLengthMask)
         if header & ParsedBlock.valueTruncatedBit != 0 { p += 8 }
-        let length = Int(entry[p])
+        let byte = entry[p]
+        if byte & ParsedBlock.commonEncodingBit != 0 { return ParsedBlock.commonEncodings[Int(byte & ~ParsedBlock.commonEncodingBit)] }
+        let length = Int(byte)
         return length == 0 ? nil : JSONText.decode(entry[p + 1 ..< p + 1 + length])
     }
 
@@ -37,7 +39,8 @@ extension HeapGraph {
         var p = offset + 1 + Int(header & ParsedBlock.valueLengthMask)
         if header & ParsedBlock.valueTruncatedBit != 0 { p += 8 }
         guard p < values.count else { return p + 1 }
-        return p + 1 + Int(values[p])
+        let byte = values[p]
+        return byte & ParsedBlock.commonEncodingBit != 0 ? p + 1 : p + 1 + Int(byte)
     }
 
     /// A 64-bit hash of ``valueIdentity(of:)``'s bytes, without copying them; `nil` where the

@@ -50,8 +50,19 @@ struct ParsedBlock {
     static let valueLengthMask: UInt8 = 0x7F
     /// An entry of `values` is: the length byte, the prefix, then (when the value was longer)
     /// 8 bytes of ``valueHash(_:)`` of the whole value, then a byte with the length of the
-    /// `encoding` name (0: the dump wrote none) and the name, cut to this many bytes.
+    /// `encoding` name (0: the dump wrote none) and the name, cut to this many bytes; or, for
+    /// the encodings nearly every string has, one byte: ``commonEncodingBit`` and the index
+    /// of the name in ``commonEncodings``.
     static let encodingLimit = 64
+    static let commonEncodingBit: UInt8 = 0x80
+    static let commonEncodings = ["UTF-8", "US-ASCII"]
+
+    /// The index of `name` in ``commonEncodings``.
+    static func encodingCode(_ name: UnsafeBufferPointer<UInt8>) -> UInt8? {
+        if name.elementsEqual("UTF-8".utf8) { return 0 }
+        if name.elementsEqual("US-ASCII".utf8) { return 1 }
+        return nil
+    }
 
     /// A 64-bit hash of a value's escaped text, 8 bytes at a time: with the prefix and the
     /// length it tells two values apart (unequal values that share a 48-byte prefix collide

@@ -42,7 +42,7 @@ public struct TopRetainers: Sendable {
         let gems = SiteGems(graph)
         // A gem's key is its site's, mapped (siteKeys number "no site" as sites.count, as ofSite does).
         let totals = children.topmostTotals([(classKeys, classNodes.count), (siteKeys, graph.sites.count + 1)],
-                                            derived: [(from: 1, map: gems.ofSite, keyCount: gems.gems.count)], tree: tree)
+                                            derived: (from: 1, map: gems.ofSite, keyCount: gems.gems.count), tree: tree)
         byClass = totals[0].map { key, group in
             var g = group
             let c = classNodes[Int(key)]
@@ -115,10 +115,12 @@ struct DominatorChildren {
     /// keyings: entering a node raises its key's count of members on the current chain,
     /// leaving lowers it. A `derived` keying maps another's keys (a site's to its gem's), so
     /// that the walk reads no third column per node: its totals follow the keyings'.
-    func topmostTotals(_ keyings: [(keys: [UInt32], keyCount: Int)], derived: [(from: Int, map: [UInt32], keyCount: Int)] = [],
+    func topmostTotals(_ keyings: [(keys: [UInt32], keyCount: Int)], derived: (from: Int, map: [UInt32], keyCount: Int)? = nil,
                        tree: DominatorTree) -> [[(key: UInt32, group: RetainerGroup)]] {
-        var counters = keyings.map { KeyCounters(count: $0.keyCount) } + derived.map { KeyCounters(count: $0.keyCount) }
-        let k0 = keyings.count
+        var counters = keyings.map { KeyCounters(count: $0.keyCount) }
+        var derivedCounters = KeyCounters(count: derived?.keyCount ?? 0)
+        // Hoisted out of the walk, so that it copies no tuple (and retains no array) per node.
+        let derivedMap = derived?.map ?? [], from = derived?.from ?? 0, hasDerived = derived != nil
         var stack: [(node: Int, next: Int)] = [(root, Int(start[root]))]
         while let top = stack.last {
             if top.next < Int(start[top.node + 1]) {
@@ -126,17 +128,17 @@ struct DominatorChildren {
                 let v = Int(children[top.next])
                 let size = tree.retainedSize[v], count = UInt64(tree.retainedCount[v])
                 for k in keyings.indices { counters[k].enter(Int(keyings[k].keys[v]), size, count) }
-                for (j, d) in derived.enumerated() { counters[k0 + j].enter(Int(d.map[Int(keyings[d.from].keys[v])]), size, count) }
+                if hasDerived { derivedCounters.enter(Int(derivedMap[Int(keyings[from].keys[v])]), size, count) }
                 stack.append((v, Int(start[v])))
             } else {
                 stack.removeLast()
                 if top.node != root {
                     for k in keyings.indices { counters[k].active[Int(keyings[k].keys[top.node])] -= 1 }
-                    for (j, d) in derived.enumerated() { counters[k0 + j].active[Int(d.map[Int(keyings[d.from].keys[top.node])])] -= 1 }
+                    if hasDerived { derivedCounters.active[Int(derivedMap[Int(keyings[from].keys[top.node])])] -= 1 }
                 }
             }
         }
-        return counters.map { $0.groups() }
+        return counters.map { $0.groups() } + (hasDerived ? [derivedCounters.groups()] : [])
     }
 }
 

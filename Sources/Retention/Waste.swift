@@ -176,10 +176,11 @@ public struct HeapWaste: Sendable {
         }
     }
 
-    /// The fix for copies made at these sites.
+    /// The fix for copies made at these sites. Copies without a site (made before tracing
+    /// started, often the interned original) do not choose it.
     static func fix(_ graph: HeapGraph, _ sites: Set<SiteID>) -> StringFix {
-        guard !sites.contains(where: \.isNone) else { return .deduplicate }
-        let resolved = sites.map { graph.sourceSite(graph.sites[Int($0.rawValue)]) }
+        let resolved = sites.filter { !$0.isNone }.map { graph.sourceSite(graph.sites[Int($0.rawValue)]) }
+        guard !resolved.isEmpty else { return .deduplicate }
         let files = Set(resolved.map(\.file))
         guard files.count == 1, let file = files.first ?? nil else { return .deduplicate }
         let lines = Set(resolved.map(\.line))

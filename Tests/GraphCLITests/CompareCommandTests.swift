@@ -204,3 +204,31 @@ struct CompareBadInputTests {
         }
     }
 }
+
+/// The README's `diff` and `waste` examples print what the README shows.
+@Suite("The README's diff and waste examples")
+struct CompareReadmeTests {
+    /// Each ```sh block holding one `retention diff|waste` command, and the block after it.
+    static func examples() throws -> [(arguments: [String], output: String)] {
+        let readme = try String(contentsOf: Repo.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let blocks = readme.components(separatedBy: "```").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        var out: [(arguments: [String], output: String)] = []
+        for (k, block) in blocks.enumerated() where block.hasPrefix("sh\nretention diff") || block.hasPrefix("sh\nretention waste") {
+            let command = block.dropFirst(3).split(separator: "\n")[0]
+            out.append((command.split(separator: " ").dropFirst().map(String.init), String(blocks[k + 1].dropFirst())))
+        }
+        return out
+    }
+
+    @Test("Each example's output is the README's, exactly")
+    func outputs() throws {
+        let examples = try Self.examples()
+        #expect(examples.count == 3)
+        let executable = try #require(Retention.executable)
+        for e in examples {
+            let r = try Subprocess.run(executable.path, e.arguments, in: Repo.root)
+            #expect(r.status == 0)
+            #expect(r.stdout == e.output, "retention \(e.arguments.joined(separator: " "))")
+        }
+    }
+}
