@@ -12,7 +12,10 @@
 # (the load, then root paths, the dominator tree and retained sizes) at most 1.5 s more than
 # `summary` (the load, then a tally and one search from the roots); `top` is shown too;
 # peak RSS at most 0.4x the largest dump's size; and `top` of a real dump holding a linked
-# list a million objects deep in under 2 s.
+# list a million objects deep in under 2 s. `diff` of the three dumps in at most the time of
+# `summary` of each of them together, and `waste` of the largest in at most 1.2x `summary` of it.
+#
+#   SCRATCH=.build-x Benchmarks/run.sh     (the build directory; default .build)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,8 +35,9 @@ if [ ! -s "$CHAIN" ]; then
     File.open(ARGV[0] + ".tmp", "w") { |f| ObjectSpace.dump_all(output: f) }
     File.rename(ARGV[0] + ".tmp", ARGV[0])' "$CHAIN"
 fi
-swift build -c release --product retention >&2
-BIN="$ROOT/.build/release/retention"
+SCRATCH="${SCRATCH:-.build}"
+swift build -c release --product retention --scratch-path "$SCRATCH" >&2
+BIN="$(cd "$SCRATCH" && pwd)/release/retention"
 DUMP="$DATA/bench-heap3.json"
 ALL=("$DATA/bench-heap1.json" "$DATA/bench-heap2.json" "$DATA/bench-heap3.json")
 # The object `why` is asked about: the leaking Hash, as the program recorded it.
@@ -67,6 +71,10 @@ for ((i = 0; i < RUNS; i++)); do
   measure "wc3" wc -l "${ALL[@]}"
   measure "leaks" "$BIN" leaks -q "${ALL[@]}"
   measure "chain" "$BIN" top -q "$CHAIN"
+  measure "summary1" "$BIN" summary -q "${ALL[0]}"
+  measure "summary2" "$BIN" summary -q "${ALL[1]}"
+  measure "diff" "$BIN" diff -q "${ALL[@]}"
+  measure "waste" "$BIN" waste -q "$DUMP"
 done
 
 python3 - "$LOG/results" "$(wc -c < "$DUMP")" "$DUMP" "$RUNS" <<'PY'
@@ -91,6 +99,18 @@ print(f"{'retention top':<22}{t:>9.2f}{t_rss/1024:>13.1f}{t/wc:>9.1f}{t_rss*1024
 print(f"{'wc -l (3 dumps)':<22}{wc3:>9.2f}{'':>13}{1:>9.1f}{'':>10}")
 print(f"{'retention leaks':<22}{l:>9.2f}{l_rss/1024:>13.1f}{l/wc3:>9.1f}{l_rss*1024/size:>10.2f}")
 print(f"{'top, 1M-deep chain':<22}{c:>9.2f}{c_rss/1024:>13.1f}")
-ok = s / wc <= 15 and l / wc3 <= 15 and y - s <= 1.5 and c < 2 and max(s_rss, l_rss, t_rss, y_rss) * 1024 / size <= 0.4
-print(f"targets (15x wc -l; why within 1.5 s of summary; chain under 2 s; RSS at most 0.4x the dump): {'met' if ok else 'NOT met'}")
+# Same-run ratios: each run's diff over that run's three summaries, waste over its summary.
+runs = {}
+for r in rows:
+    runs.setdefault(r[0], []).append(float(r[1]))
+diff_ratio = statistics.median(d / (a + b + x) for d, a, b, x in zip(runs["diff"], runs["summary1"], runs["summary2"], runs["summary"]))
+waste_ratio = statistics.median(w / x for w, x in zip(runs["waste"], runs["summary"]))
+d, d_rss = med("diff", 1), med("diff", 2)
+w, w_rss = med("waste", 1), med("waste", 2)
+s3 = med("summary1", 1) + med("summary2", 1) + s
+print(f"{'retention diff (3)':<22}{d:>9.2f}{d_rss/1024:>13.1f}{d/wc3:>9.1f}{d_rss*1024/size:>10.2f}   ({diff_ratio:.2f}x the three summaries, {s3:.2f} s)")
+print(f"{'retention waste':<22}{w:>9.2f}{w_rss/1024:>13.1f}{w/wc:>9.1f}{w_rss*1024/size:>10.2f}   ({waste_ratio:.2f}x summary)")
+ok = s / wc <= 15 and l / wc3 <= 15 and y - s <= 1.5 and c < 2 and max(s_rss, l_rss, t_rss, y_rss, d_rss, w_rss) * 1024 / size <= 0.4
+ok = ok and diff_ratio <= 1 and waste_ratio <= 1.2
+print(f"targets (15x wc -l; why within 1.5 s of summary; chain under 2 s; diff within the summaries, waste 1.2x summary; RSS at most 0.4x the dump): {'met' if ok else 'NOT met'}")
 PY

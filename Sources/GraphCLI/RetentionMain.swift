@@ -21,6 +21,8 @@ public enum RetentionCommand {
         (SummaryCommand.declaration, SummaryCommand.run),
         (TopCommand.declaration, TopCommand.run),
         (WhyCommand.declaration, WhyCommand.run),
+        (DiffCommand.declaration, DiffCommand.run),
+        (WasteCommand.declaration, WasteCommand.run),
     ]
 
     static var declarations: [CommandDeclaration] { commands.map(\.declaration) }

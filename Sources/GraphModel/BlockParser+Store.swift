@@ -87,6 +87,22 @@ extension BlockParser {
                 let kept = Self.prefixLength(value, limit: ParsedBlock.valuePrefixLimit)
                 out.values.append(UInt8(kept) | (value.count > kept ? ParsedBlock.valueTruncatedBit : 0))
                 out.values.append(contentsOf: UnsafeBufferPointer(rebasing: value[..<kept]))
+                if value.count > kept {
+                    // The rest is dropped; its hash (with the prefix) tells values apart.
+                    var h = ParsedBlock.valueHash(value)
+                    withUnsafeBytes(of: &h) { out.values.append(contentsOf: $0) }
+                }
+                if let encoding = f.encoding {
+                    if let code = ParsedBlock.encodingCode(encoding) {
+                        out.values.append(ParsedBlock.commonEncodingBit | code)
+                    } else {
+                        let name = UnsafeBufferPointer(rebasing: encoding.prefix(ParsedBlock.encodingLimit))
+                        out.values.append(UInt8(name.count))
+                        out.values.append(contentsOf: name)
+                    }
+                } else {
+                    out.values.append(0)
+                }
             } else {
                 out.detail.append(.max)
             }

@@ -21,6 +21,8 @@ struct RecordFields {
     /// `file` holds raw bytes (read by recovery, where Ruby did not escape it), not JSON text.
     var rawFile = false
     var value: UnsafeBufferPointer<UInt8>? = nil
+    /// A STRING's `encoding` (Ruby writes none for ASCII-8BIT).
+    var encoding: UnsafeBufferPointer<UInt8>? = nil
     var name: UnsafeBufferPointer<UInt8>? = nil
     var realClassName: UnsafeBufferPointer<UInt8>? = nil
     var detailString: UnsafeBufferPointer<UInt8>? = nil
@@ -281,6 +283,9 @@ struct BlockParser {
             } else {
                 return c.skipValue()
             }
+        case .encoding:
+            guard let (body, _) = c.string() else { return false }
+            f.encoding = body
         case .name:
             guard let (body, _) = c.string() else { return false }
             f.name = body

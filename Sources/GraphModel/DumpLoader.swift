@@ -29,6 +29,9 @@ public enum DumpLoader {
         /// Build the edges and keep string values. Without them the graph holds the objects
         /// and their identities only, for the earlier dumps of a diff (far less memory).
         public var edges = true
+        /// Keep STRING, SYMBOL and FLOAT values; `nil`: as `edges` says. (`waste` reads the
+        /// values and no references.)
+        public var values: Bool? = nil
         /// Called after each batch.
         public var progress: (@Sendable (LoadProgress) -> Void)? = nil
 
@@ -43,7 +46,7 @@ public enum DumpLoader {
         var clock = PhaseClock()
         let source = try DumpSource(path: path)
         var builder = GraphBuilder(source: path, expectedBytes: source.diskSize.map { source.isCompressed ? $0 * 8 : $0 },
-                                   edges: options.edges)
+                                   edges: options.edges, values: options.values ?? options.edges)
         let workers = max(1, options.workers)
         var current = ByteBuffer(capacity: max(workers * options.pieceSize, 1 << 16))
         var next = ByteBuffer(capacity: current.capacity)

@@ -11,13 +11,16 @@ struct GraphBuilder {
     private var fieldsNodes: [UInt32] = []
     private var fieldsOwners: [UInt64] = []
     private var lineBase = 0
-    /// Whether references and string values are kept (see ``DumpLoader/Options/edges``).
+    /// Whether references are kept (see ``DumpLoader/Options/edges``).
     private let keepEdges: Bool
+    /// Whether string values are kept (see ``DumpLoader/Options/values``).
+    private let keepValues: Bool
 
-    init(source: String, expectedBytes: UInt64?, edges: Bool = true) {
+    init(source: String, expectedBytes: UInt64?, edges: Bool = true, values: Bool? = nil) {
         graph = HeapGraph(source: source)
         graph.hasEdges = edges
         keepEdges = edges
+        keepValues = values ?? edges
         if let bytes = expectedBytes {
             // About 250 bytes of dump per object: reserve so that the columns grow without copies.
             let objects = Int(min(bytes / 250, 1 << 31))
@@ -70,7 +73,7 @@ struct GraphBuilder {
         fieldsOwners.append(contentsOf: block.fieldsOwners)
 
         let valueBase = UInt32(graph.values.count)
-        if keepEdges { graph.values.append(contentsOf: block.values) }
+        if keepValues { graph.values.append(contentsOf: block.values) }
         graph.address.append(contentsOf: block.address)
         graph.type.append(contentsOf: block.type)
         classAddress.append(contentsOf: block.classAddress)
@@ -82,7 +85,7 @@ struct GraphBuilder {
         for (i, d) in block.detail.enumerated() {
             guard d != .max else { graph.detail.append(.max); continue }
             switch ObjectDetail.kind(of: block.type[i]) {
-            case .valueOffset: graph.detail.append(keepEdges ? d + valueBase : .max)
+            case .valueOffset: graph.detail.append(keepValues ? d + valueBase : .max)
             case .string: graph.detail.append(stringMap[Int(d)])
             case .number: graph.detail.append(d)
             }

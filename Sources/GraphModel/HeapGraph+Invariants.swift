@@ -102,6 +102,11 @@ extension HeapGraph {
             precondition(offset < values.count, "node \(i)'s value starts past the value bytes")
             let length = Int(values[offset] & ParsedBlock.valueLengthMask)
             precondition(offset + 1 + length <= values.count, "node \(i)'s value runs past the value bytes")
+            let end = HeapGraph.valueEntryEnd(values, offset)
+            precondition(end <= values.count, "node \(i)'s value hash or encoding runs past the value bytes")
+            let byte = values[end - 1]
+            precondition(end - 1 == offset || byte & ParsedBlock.commonEncodingBit == 0
+                || Int(byte & ~ParsedBlock.commonEncodingBit) < ParsedBlock.commonEncodings.count, "node \(i)'s encoding code is unknown")
         case .string:
             precondition(Int(d) < strings.count, "node \(i) names string \(d) of \(strings.count)")
         case .number:

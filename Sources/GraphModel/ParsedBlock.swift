@@ -48,6 +48,43 @@ struct ParsedBlock {
     /// value was longer than the prefix.
     static let valueTruncatedBit: UInt8 = 0x80
     static let valueLengthMask: UInt8 = 0x7F
+    /// An entry of `values` is: the length byte, the prefix, then (when the value was longer)
+    /// 8 bytes of ``valueHash(_:)`` of the whole value, then a byte with the length of the
+    /// `encoding` name (0: the dump wrote none) and the name, cut to this many bytes; or, for
+    /// the encodings nearly every string has, one byte: ``commonEncodingBit`` and the index
+    /// of the name in ``commonEncodings``.
+    static let encodingLimit = 64
+    static let commonEncodingBit: UInt8 = 0x80
+    static let commonEncodings = ["UTF-8", "US-ASCII"]
+
+    /// The index of `name` in ``commonEncodings``.
+    static func encodingCode(_ name: UnsafeBufferPointer<UInt8>) -> UInt8? {
+        if name.elementsEqual("UTF-8".utf8) { return 0 }
+        if name.elementsEqual("US-ASCII".utf8) { return 1 }
+        return nil
+    }
+
+    /// A 64-bit hash of a value's escaped text, 8 bytes at a time: with the prefix and the
+    /// length it tells two values apart (unequal values that share a 48-byte prefix collide
+    /// with chance about 2⁻⁶⁴).
+    static func valueHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var i = 0
+        let raw = UnsafeRawBufferPointer(bytes)
+        while i + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
+        }
+        var tail: UInt64 = 0
+        while i < bytes.count {
+            tail = tail << 8 | UInt64(bytes[i])
+            i += 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 29)
+    }
 
     init(expectedBytes: Int) {
         let objects = expectedBytes / 200

@@ -9,7 +9,7 @@ enum RecordKey: UInt8 {
     case other
     case address, type, `class`, references, root, file, line, method, generation, memsize
     case bytesize, value, name, realClassName, size, length, ivars, `struct`, imemoType
-    case frozen, shared, fstring, singleton, flags
+    case frozen, shared, fstring, singleton, flags, encoding
     // Read only as evidence of the Ruby version (see ``DumpFeatures``).
     case chilled, slotSize, parentID, shapeType, complexShape, tooComplexShape, freeImmediately
 
@@ -41,6 +41,7 @@ enum RecordKey: UInt8 {
         case .fstring: return "fstring"
         case .singleton: return "singleton"
         case .flags: return "flags"
+        case .encoding: return "encoding"
         case .chilled: return "chilled"
         case .slotSize: return "slot_size"
         case .parentID: return "parent_id"
@@ -82,6 +83,7 @@ enum RecordKey: UInt8 {
             if eq("chilled") { return .chilled }
         case 8:
             if eq("bytesize") { return .bytesize }
+            if eq("encoding") { return .encoding }
         case 9:
             if eq("singleton") { return .singleton }
             if eq("slot_size") { return .slotSize }

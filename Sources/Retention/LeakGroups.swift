@@ -14,11 +14,14 @@ public enum LeakGrouping: String, CaseIterable, Sendable {
     case typeAndClass = "type-class"
     /// Allocating method (`file` and method name).
     case method
+    /// The gem (or Ruby, or the application) whose file allocated the objects (see ``Gem``).
+    case gem
 }
 
 /// What the objects of one group share, so that groups of different dumps compare. Which
 /// parts are set depends on the grouping: `type` for `site-type` and `type`; `site` for
-/// `site-type`, `site` (file and line) and `method` (file and method); `className` for `class`.
+/// `site-type`, `site` (file and line) and `method` (file and method); `className` for `class`;
+/// `gem` for `gem`.
 /// A part the grouping uses is `nil` where the dump does not say (no allocation tracing, no
 /// class); inside `site`, each of file, line and method likewise.
 public struct GroupKey: Hashable, Sendable, Comparable {
@@ -26,11 +29,14 @@ public struct GroupKey: Hashable, Sendable, Comparable {
     /// Set, possibly to `nil`, for the groupings by site; see ``LeakGrouping/usesSite``.
     public var site: SourceSite?
     public var className: ClassName?
+    /// Set, possibly to `nil` (no file), for the grouping by gem.
+    public var gem: Gem?
 
-    public init(type: ObjectType? = nil, site: SourceSite? = nil, className: ClassName? = nil) {
+    public init(type: ObjectType? = nil, site: SourceSite? = nil, className: ClassName? = nil, gem: Gem? = nil) {
         self.type = type
         self.site = site
         self.className = className
+        self.gem = gem
     }
 
     /// Ordered for stable output only.
@@ -43,7 +49,7 @@ public struct GroupKey: Hashable, Sendable, Comparable {
             case let (x?, y?): return x == y ? nil : x < y
             }
         }
-        return rank(a.className, b.className) ?? rank(a.type?.name, b.type?.name) ?? rank(a.site, b.site) ?? false
+        return rank(a.className, b.className) ?? rank(a.type?.name, b.type?.name) ?? rank(a.site, b.site) ?? rank(a.gem, b.gem) ?? false
     }
 }
 
@@ -108,6 +114,8 @@ struct GroupAssigner {
             return GroupKey(type: graph.type[i], className: graph.classIdentity(of: object))
         case .method:
             return GroupKey(site: site.map { SourceSite(file: $0.file, line: nil, method: $0.method) })
+        case .gem:
+            return GroupKey(gem: Gem.of(file: site?.file))
         }
     }
 }

@@ -9,7 +9,8 @@ public struct RetainerRule: Sendable, Equatable {
         case site(String)
         /// `class NAME`: the holder is of this class (or is this class or module).
         case className(String)
-        /// `gem NAME`: the holder was allocated in this gem's files.
+        /// `gem NAME`: the holder was allocated in this gem's files (``Gem``; `ruby` and
+        /// `app` name Ruby's own files and the application's).
         case gem(String)
         /// `path A>B>…`: the holder's root path passes through objects of these classes, in
         /// this order (other hops may come between).
@@ -33,8 +34,13 @@ public struct RetainerRule: Sendable, Equatable {
         case let .className(name):
             return Self.names(of: holder, graph).contains(name)
         case let .gem(name):
-            guard let file = graph.sourceSite(of: holder)?.file else { return false }
-            return GemPath.name(ofFile: file) == name
+            // A gem by its name without version; `ruby` and `app` name those groups.
+            switch Gem.of(file: graph.sourceSite(of: holder)?.file) {
+            case let .gem(gem)?: return gem.name == name
+            case .ruby?: return name == "ruby"
+            case .app?: return name == "app"
+            case nil: return false
+            }
         case let .path(classes):
             var want = classes[...]
             for step in cluster.path ?? [] {

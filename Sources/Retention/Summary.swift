@@ -14,6 +14,13 @@ public struct Tally: Sendable, Hashable {
         memsize &+= m
         bytesize &+= b
     }
+
+    /// Adds another tally's objects.
+    mutating func add(_ other: Tally) {
+        count += other.count
+        memsize &+= other.memsize
+        bytesize &+= other.bytesize
+    }
 }
 
 /// What the objects of a summary's or `top`'s group share: one type, one class or one
@@ -22,6 +29,8 @@ public enum ObjectGroupKey: Sendable, Hashable, Comparable {
     case type(ObjectType)
     case `class`(ClassName?)
     case site(SourceSite?)
+    /// The gem, Ruby or the application (`nil`: no file; see ``Gem``).
+    case gem(Gem?)
 
     /// Ordered for stable output only.
     public static func < (a: ObjectGroupKey, b: ObjectGroupKey) -> Bool {
@@ -34,7 +43,13 @@ public enum ObjectGroupKey: Sendable, Hashable, Comparable {
             case (nil, _?): return true
             default: return false
             }
-        case (.type, _), (.class, .site): return true
+        case let (.gem(x), .gem(y)):
+            switch (x, y) {
+            case let (x?, y?): return x < y
+            case (nil, _?): return true
+            default: return false
+            }
+        case (.type, _), (.class, .site), (.class, .gem), (.site, .gem): return true
         default: return false
         }
     }
@@ -56,12 +71,14 @@ public struct HeapSummary: Sendable {
     public var byType: [SummaryGroup]
     public var byClass: [SummaryGroup]
     public var bySite: [SummaryGroup]
+    public var byGem: [SummaryGroup]
     /// How many groups of each kind there are in all (the lists hold the largest `top`).
     /// Objects no root reaches (garbage not yet swept), or `nil` without ROOT records.
     public var unreachable: Tally?
     public var typeGroups: Int
     public var classGroups: Int
     public var siteGroups: Int
+    public var gemGroups: Int
 
     /// Tallies the graph by type, class and allocation site, keeping the `top` largest groups
     /// of each by memsize.
@@ -99,6 +116,15 @@ public struct HeapSummary: Sendable {
         for (id, tally) in sites.enumerated() where tally.count > 0 {
             siteGroups.append(SummaryGroup(key: .site(id == graph.sites.count ? nil : graph.sourceSite(graph.sites[id])), tally: tally))
         }
+        let gems = SiteGems(graph)
+        var gemTallies = [Tally](repeating: Tally(), count: gems.gems.count)
+        for (id, tally) in sites.enumerated() where tally.count > 0 {
+            let slot = id == graph.sites.count ? gems.slotWithoutSite : gems.slot(ofSite: SiteID(rawValue: UInt32(id)))
+            gemTallies[slot].add(tally)
+        }
+        let gemGroups = gemTallies.indices.filter { gemTallies[$0].count > 0 }.map {
+            SummaryGroup(key: .gem(gems.gems[$0]), tally: gemTallies[$0])
+        }
         var classGroups: [SummaryGroup] = []
         for (node, tally) in classes {
             classGroups.append(SummaryGroup(key: .class(node == .max ? nil : graph.classIdentity(ofClassNode: ObjectIndex(rawValue: node))), tally: tally))
@@ -106,6 +132,8 @@ public struct HeapSummary: Sendable {
         self.typeGroups = typeGroups.count
         self.classGroups = classGroups.count
         self.siteGroups = siteGroups.count
+        self.gemGroups = gemGroups.count
+        byGem = Self.largest(gemGroups, top)
         byType = Self.largest(typeGroups, top)
         byClass = Self.largest(classGroups, top)
         bySite = Self.largest(siteGroups, top)

@@ -17,6 +17,8 @@ public struct TopRetainers: Sendable {
     public var objects: [ObjectIndex]
     public var byClass: [RetainerGroup]
     public var bySite: [RetainerGroup]
+    /// By gem (see ``Gem``): what the topmost objects each gem's files allocated retain.
+    public var byGem: [RetainerGroup]
 
     /// - Complexity: O(V log top) for the objects (a bounded heap); O(V + G log G) for G
     ///   groups (one walk of the dominator tree, counting for each group how many of its
@@ -37,7 +39,10 @@ public struct TopRetainers: Sendable {
         }
         classNumber = []
         let siteKeys = graph.site.map { $0.isNone ? UInt32(graph.sites.count) : $0.rawValue }
-        let totals = children.topmostTotals([(classKeys, classNodes.count), (siteKeys, graph.sites.count + 1)], tree: tree)
+        let gems = SiteGems(graph)
+        // A gem's key is its site's, mapped (siteKeys number "no site" as sites.count, as ofSite does).
+        let totals = children.topmostTotals([(classKeys, classNodes.count), (siteKeys, graph.sites.count + 1)],
+                                            derived: (from: 1, map: gems.ofSite, keyCount: gems.gems.count), tree: tree)
         byClass = totals[0].map { key, group in
             var g = group
             let c = classNodes[Int(key)]
@@ -49,12 +54,18 @@ public struct TopRetainers: Sendable {
             g.key = .site(key == UInt32(graph.sites.count) ? nil : graph.sourceSite(graph.sites[Int(key)]))
             return g
         }
+        byGem = totals[2].map { key, group in
+            var g = group
+            g.key = .gem(gems.gems[Int(key)])
+            return g
+        }
         let order: (RetainerGroup, RetainerGroup) -> Bool = { a, b in
             let x = (a.retainedSize, a.members), y = (b.retainedSize, b.members)
             return x != y ? x > y : a.key < b.key
         }
         byClass = Array(byClass.sorted(by: order).prefix(top))
         bySite = Array(bySite.sorted(by: order).prefix(top))
+        byGem = Array(byGem.sorted(by: order).prefix(top))
     }
 
     /// The `top` objects of largest retained size, largest first (ties: lower index first).
@@ -102,9 +113,14 @@ struct DominatorChildren {
     /// For each keying (class, site…), per key, the retained totals of the members that have
     /// no member of the same key among their dominators. One iterative walk of the tree for all
     /// keyings: entering a node raises its key's count of members on the current chain,
-    /// leaving lowers it.
-    func topmostTotals(_ keyings: [(keys: [UInt32], keyCount: Int)], tree: DominatorTree) -> [[(key: UInt32, group: RetainerGroup)]] {
+    /// leaving lowers it. A `derived` keying maps another's keys (a site's to its gem's), so
+    /// that the walk reads no third column per node: its totals follow the keyings'.
+    func topmostTotals(_ keyings: [(keys: [UInt32], keyCount: Int)], derived: (from: Int, map: [UInt32], keyCount: Int)? = nil,
+                       tree: DominatorTree) -> [[(key: UInt32, group: RetainerGroup)]] {
         var counters = keyings.map { KeyCounters(count: $0.keyCount) }
+        var derivedCounters = KeyCounters(count: derived?.keyCount ?? 0)
+        // Hoisted out of the walk, so that it copies no tuple (and retains no array) per node.
+        let derivedMap = derived?.map ?? [], from = derived?.from ?? 0, hasDerived = derived != nil
         var stack: [(node: Int, next: Int)] = [(root, Int(start[root]))]
         while let top = stack.last {
             if top.next < Int(start[top.node + 1]) {
@@ -112,15 +128,17 @@ struct DominatorChildren {
                 let v = Int(children[top.next])
                 let size = tree.retainedSize[v], count = UInt64(tree.retainedCount[v])
                 for k in keyings.indices { counters[k].enter(Int(keyings[k].keys[v]), size, count) }
+                if hasDerived { derivedCounters.enter(Int(derivedMap[Int(keyings[from].keys[v])]), size, count) }
                 stack.append((v, Int(start[v])))
             } else {
                 stack.removeLast()
                 if top.node != root {
                     for k in keyings.indices { counters[k].active[Int(keyings[k].keys[top.node])] -= 1 }
+                    if hasDerived { derivedCounters.active[Int(derivedMap[Int(keyings[from].keys[top.node])])] -= 1 }
                 }
             }
         }
-        return counters.map { $0.groups() }
+        return counters.map { $0.groups() } + (hasDerived ? [derivedCounters.groups()] : [])
     }
 }
 

@@ -122,6 +122,14 @@ struct JSONSchemaTests {
             ["top", Retention.fixture("todo-2.7.4-heap3")],
             ["leaks", example(1), example(2), example(3)],
             ["leaks", "--by", "class", example(1), example(2), example(3)],
+            ["leaks", "--by", "gem", example(1), example(2), example(3)],
+            ["diff", example(1), example(3)],
+            ["diff", "--by", "gem", example(1), example(2), example(3)],
+            ["diff", "--by", "site-type", example(1), Retention.fixture("todo-3.3.8-heap1")],
+            ["diff", Retention.fixture("todo-2.7.4-heap1"), Retention.fixture("todo-2.7.4-heap3")],
+            ["waste", example(3)],
+            ["waste", "--by", "gem", Retention.fixture("todo-3.4.5-heap1")],
+            ["waste", "--by", "method", Retention.fixture("todo-4.0.0-full")],
         ]
     }
 

@@ -124,6 +124,7 @@ extension SummaryGroup {
         case let .type(t): return t.name
         case let .class(c): return c.map { if case let .named(n, _) = $0 { return n } else { return "?" } } ?? "(no class)"
         case let .site(s): return s.map { ($0.file ?? "(no file)") + ($0.line.map { ":\($0)" } ?? "") } ?? "(no allocation site)"
+        case let .gem(g): return g.map { if case let .gem(n) = $0 { return n.name } else { return "\($0)" } } ?? "(no file)"
         }
     }
 }

@@ -28,14 +28,29 @@ enum JSONReport {
     /// A class as its name (`null` where the object has none).
     static func className(_ c: ClassName?) -> JSON { c.map { .string(Names.className($0)) } ?? .null }
 
+    /// A gem as `{"kind": "gem", "name", "version", "revision"}`, `{"kind": "ruby"}` or
+    /// `{"kind": "app"}`; `null` where the objects' sites name no file.
+    static func gem(_ g: Gem?) -> JSON {
+        switch g {
+        case nil: return .null
+        case let .gem(n)?:
+            return .object([("kind", .string("gem")), ("name", .string(n.name)), ("version", n.version.map { .string($0) } ?? .null),
+                            ("revision", n.revision.map { .string($0) } ?? .null)])
+        case .ruby?: return .object([("kind", .string("ruby")), ("name", .string("ruby"))])
+        case .app?: return .object([("kind", .string("app")), ("name", .string("app"))])
+        }
+    }
+
     /// A tally's three figures.
     static func tally(_ t: Tally) -> [(String, JSON)] {
         [("count", .int(t.count)), ("memsize", .uint(t.memsize)), ("bytesize", .uint(t.bytesize))]
     }
 
     /// The dump a report is about, with what its reading found.
-    static func dump(_ graph: HeapGraph) -> JSON {
-        let d = graph.diagnostics
+    static func dump(_ graph: HeapGraph) -> JSON { dump(graph.diagnostics) }
+
+    /// A dump's path and what its reading found, for a report that keeps no graph of it.
+    static func dump(_ d: LoadDiagnostics) -> JSON {
         let c = d.counts
         return .object([
             ("path", .string(d.source)),

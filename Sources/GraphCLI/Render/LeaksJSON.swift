@@ -9,6 +9,7 @@ enum LeaksJSON {
         if let t = k.type { pairs.append(("type", .string(t.name))) }
         if grouping.usesClass { pairs.append(("class", JSONReport.className(k.className))) }
         if grouping.usesSite { pairs.append(("site", JSONReport.site(k.site ?? SourceSite(file: nil, line: nil, method: nil)))) }
+        if grouping == .gem { pairs.append(("gem", JSONReport.gem(k.gem))) }
         return .object(pairs)
     }
 

@@ -35,6 +35,17 @@ enum Format {
         return "\(tenths / 10).\(tenths % 10)"
     }
 
+    /// `+1,234`, `-12`, `0`.
+    static func signedCount(_ n: Int) -> String { n > 0 ? "+" + count(n) : count(n) }
+
+    /// The change from `a` to `b` bytes: `+1.2 kB`, `-300 B`, `0 B`.
+    static func signedBytes(_ a: UInt64, _ b: UInt64) -> String {
+        b > a ? "+" + bytes(b - a) : a > b ? "-" + bytes(a - b) : "0 B"
+    }
+
+    /// A share from 0 to 1 as `3%`.
+    static func percentage(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
+
     static func percent(_ part: UInt64, of whole: UInt64) -> String {
         guard whole > 0 else { return "0%" }
         let p = Double(part) * 100 / Double(whole)
@@ -94,7 +105,18 @@ package enum Names {
                 parts.append(site(k.site))
             }
         }
+        if grouping == .gem { parts.append(gem(k.gem)) }
         return parts.joined(separator: " ")
+    }
+
+    /// `rack` (no version: the JSON gives it), `(ruby)`, `(app)`, `(no file)`.
+    static func gem(_ g: Gem?) -> String {
+        switch g {
+        case nil: return "(no file)"
+        case let .gem(name)?: return name.name
+        case .ruby?: return "(ruby)"
+        case .app?: return "(app)"
+        }
     }
 
     /// A summary's or `top`'s group: the type name, the class, or the site.
@@ -103,6 +125,7 @@ package enum Names {
         case let .type(t): return t.name
         case let .class(c): return className(c)
         case let .site(s): return site(s)
+        case let .gem(g): return gem(g)
         }
     }
 

@@ -22,6 +22,7 @@ enum SummaryReport {
         out.append(section("Largest types", s.byType, s.typeGroups, first: "TYPE", total: s.total, withMethod: false))
         out.append(section("Largest classes", s.byClass, s.classGroups, first: "CLASS", total: s.total, withMethod: false))
         out.append(section("Largest allocation sites", s.bySite, s.siteGroups, first: "SITE", total: s.total, withMethod: true))
+        out.append(section("Largest gems (from the allocation sites' files)", s.byGem, s.gemGroups, first: "GEM", total: s.total, withMethod: false))
         let noteLines = NotesText.section(notes)
         if !noteLines.isEmpty { out += noteLines + [""] }
         return out.joined(separator: "\n")
@@ -74,6 +75,7 @@ enum SummaryReport {
         case let .type(t): return ("type", .string(t.name))
         case let .class(c): return ("class", JSONReport.className(c))
         case let .site(s): return ("site", s.map(JSONReport.site) ?? .null)
+        case let .gem(g): return ("gem", JSONReport.gem(g))
         }
     }
 
@@ -92,7 +94,9 @@ enum SummaryReport {
             ("by_type", groups(s.byType)),
             ("by_class", groups(s.byClass)),
             ("by_site", groups(s.bySite)),
-            ("groups", .object([("types", .int(s.typeGroups)), ("classes", .int(s.classGroups)), ("sites", .int(s.siteGroups))])),
+            ("by_gem", groups(s.byGem)),
+            ("groups", .object([("types", .int(s.typeGroups)), ("classes", .int(s.classGroups)), ("sites", .int(s.siteGroups)),
+                                ("gems", .int(s.gemGroups))])),
             ("notes", JSONReport.notes(notes)),
             ("incomplete", .bool(graph.diagnostics.isIncomplete)),
         ] + versionJSON(graph))

@@ -21,6 +21,7 @@ enum TopReport {
         out.append("")
         out.append(section("By class (topmost objects of each class)", result.byClass, "CLASS"))
         out.append(section("By allocation site (topmost objects of each site)", result.bySite, "SITE"))
+        out.append(section("By gem (topmost objects allocated in each gem's files)", result.byGem, "GEM"))
         out.append(NotesText.unreachable(unreachable(tree, graph), noRootsWhy: "the dump has no ROOT records, so every object looks unreachable"))
         let noteLines = NotesText.section(notes)
         if !noteLines.isEmpty { out += [""] + noteLines }
@@ -49,6 +50,7 @@ enum TopReport {
             ("objects", .array(result.objects.map { ObjectText.json(ObjectFacts(graph, $0, tree: tree)) })),
             ("by_class", groups(result.byClass)),
             ("by_site", groups(result.bySite)),
+            ("by_gem", groups(result.byGem)),
             ("unreachable", unreachable(tree, graph).map { .object([("count", .int($0.count)), ("memsize", .uint($0.memsize))]) } ?? .null),
             ("notes", JSONReport.notes(notes)),
         ])

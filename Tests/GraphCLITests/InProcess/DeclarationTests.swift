@@ -32,7 +32,7 @@ struct DeclarationTests {
         #expect(throws: UsageError.self) { try ParsedArguments(["--top"], command: c) }
         #expect(throws: UsageError.self) { try ParsedArguments(["--strict=yes"], command: c) }
         #expect(throws: UsageError.self) { try ParsedArguments(["--top", "0"], command: c)[LeaksCommand.top] }
-        #expect(throws: UsageError.self) { try ParsedArguments(["--by", "gem"], command: c)[LeaksCommand.by] }
+        #expect(throws: UsageError.self) { try ParsedArguments(["--by", "bogus"], command: c)[LeaksCommand.by] }
         #expect(throws: UsageError.self) { try ParsedArguments([], command: DotCommand.declaration) }
         #expect(throws: UsageError.self) { try ParsedArguments(["--class", "A", "--site", "a:1"], command: DotCommand.declaration) }
     }
