@@ -14,13 +14,14 @@ extension BlockParser {
         case .realClassName:
             return recoverRealClassName(&f, start, end)
         case .method:
-            // Safe because readValue sets methodKeyStart before reading the method's value.
-            tail = f.methodKeyStart!
+            // Set by readValue when the value opens as a string: a value of another type
+            // (`"method":null`) in a valid line is no Ruby bug to recover from.
+            guard let methodKeyStart = f.methodKeyStart else { return false }
+            tail = methodKeyStart
             f.method = nil
             f.unreadableMethod = true
         case .file:
-            // Safe because readValue sets fileValueStart before reading the file's value.
-            let fileStart = f.fileValueStart!
+            guard let fileStart = f.fileValueStart else { return false }
             tail = fileStart
             f.file = nil
             f.method = nil
@@ -74,8 +75,7 @@ extension BlockParser {
     /// recovered again if `file` or `method` is broken too).
     private mutating func recoverRealClassName(_ f: inout RecordFields, _ start: UnsafePointer<UInt8>,
                                                _ end: UnsafePointer<UInt8>) -> Bool {
-        // Safe because readValue sets realClassNameStart before reading the name's value.
-        let nameStart = f.realClassNameStart!
+        guard let nameStart = f.realClassNameStart else { return false }
         let next: [StaticString] = ["\", \"singleton\":", "\", \"references\":[", "\", \"file\":\"", "\", \"line\":",
                                     "\", \"method\":\"", "\", \"generation\":", "\", \"memsize\":", "\", \"flags\":{"]
         var close: UnsafePointer<UInt8>? = nil

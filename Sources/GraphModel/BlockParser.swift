@@ -30,7 +30,8 @@ struct RecordFields {
     var sawReferences = false
     /// The field being read when a problem was found.
     var currentKey: RecordKey = .other
-    /// Where the value of `file` starts (after its opening quote), for recovery.
+    /// Where the value of `file` starts (after its opening quote), for recovery; `nil` when
+    /// the value is not a string. Likewise `methodKeyStart` and `realClassNameStart`.
     var fileValueStart: UnsafePointer<UInt8>? = nil
     var methodKeyStart: UnsafePointer<UInt8>? = nil
     /// Where the value of `real_class_name` starts (after its opening quote), for recovery.
@@ -254,14 +255,15 @@ struct BlockParser {
             guard let (body, _) = c.string() else { return false }
             f.root = body
         case .file:
-            f.fileValueStart = c.p + 1
+            // Recovery is for a string Ruby wrote unescaped, never for a value of another type.
+            f.fileValueStart = c.opensString ? c.p + 1 : nil
             guard let (body, _) = c.string() else { return false }
             f.file = body
         case .line:
             guard let n = c.integer() else { return false }
             f.line = clamp32(n, .line, &f)
         case .method:
-            f.methodKeyStart = keyStart
+            f.methodKeyStart = c.opensString ? keyStart : nil
             guard let (body, _) = c.string() else { return false }
             f.method = body
         case .generation:
@@ -285,7 +287,7 @@ struct BlockParser {
             guard let (body, _) = c.string() else { return false }
             f.name = body
         case .realClassName:
-            f.realClassNameStart = c.p + 1
+            f.realClassNameStart = c.opensString ? c.p + 1 : nil
             guard let (body, _) = c.string() else { return false }
             f.realClassName = body
         case .struct, .imemoType:
