@@ -2,10 +2,10 @@
 // that Foundation's JSONSerialization accepts, worked out from Foundation's reading and the
 // record's bytes, without the scanner's code. Rules (each a `Rule:` comment below):
 //
-// * Scope. A record is compared when Foundation accepts its bytes as a JSON object, its first
-//   byte that is not JSON space is `{`, its bytes are UTF-8 JSON (Foundation also takes UTF-16
-//   and UTF-32 and a byte-order mark; a dump is UTF-8), and no key occurs twice, at the top or
-//   inside `flags` (Ruby never writes a key twice; JSON leaves duplicates undefined).
+// * Scope. A record is compared when Foundation accepts its bytes as a JSON object and no
+//   key occurs twice, at the top or inside `flags` (Ruby never writes a key twice; RFC 8259
+//   leaves duplicates undefined). What Foundation accepts beyond RFC 8259 in UTF-8 (a
+//   trailing comma, a byte-order mark, UTF-16 or UTF-32 text) must be unreadable.
 // * Keys are matched as the bytes written: Ruby writes its keys as fixed C text, so a key
 //   spelled with an escape (`"typ\u0065"`) is another key to the scanner, and is skipped.
 // * Every kept field has one JSON type. A value of another type makes the record unreadable:
@@ -42,17 +42,23 @@ enum Expected {
     case object(ReadObject)
     case root(category: [UInt8], targets: [UInt64])
     case counted(ObjectType)
-    /// Outside the differential (see the scope rule).
-    case notCompared
+    /// Outside the differential (see the scope rule), and why.
+    case notCompared(String)
 }
 
 enum RecordOracle {
     static func expected(_ bytes: [UInt8]) -> Expected {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+            return .notCompared("not a JSON object")
+        }
+        // Rule: Foundation also takes a trailing comma, a byte-order mark and UTF-16 or UTF-32
+        // text; RFC 8259 JSON in UTF-8 does not, and neither may the reader.
         guard let start = bytes.firstIndex(where: { !isSpace($0) }), bytes[start] == UInt8(ascii: "{"),
-              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
               let fields = RawJSON.members(bytes, start)
-        else { return .notCompared }
-        guard object.count == fields.count, Set(fields.map { $0.key }).count == fields.count else { return .notCompared }
+        else { return .unreadable("not RFC 8259 JSON in UTF-8, though Foundation reads it") }
+        guard object.count == fields.count, Set(fields.map { $0.key }).count == fields.count else {
+            return .notCompared("a key twice")
+        }
         var reading = Reading(bytes: bytes, object: object)
         return reading.read(fields)
     }
@@ -199,7 +205,7 @@ private struct Reading {
         } catch let e as Unreadable {
             return .unreadable(e.why)
         } catch is OutOfScope {
-            return .notCompared
+            return .notCompared("a key twice in flags")
         } catch {
             return .unreadable("\(error)")
         }
