@@ -30,8 +30,7 @@ struct RecordFields {
     var sawReferences = false
     /// The field being read when a problem was found.
     var currentKey: RecordKey = .other
-    /// Where the value of `file` starts (after its opening quote), for recovery; `nil` when
-    /// the value is not a string. Likewise `methodKeyStart` and `realClassNameStart`.
+    /// Where the value of `file` starts (after its opening quote), for recovery.
     var fileValueStart: UnsafePointer<UInt8>? = nil
     var methodKeyStart: UnsafePointer<UInt8>? = nil
     /// Where the value of `real_class_name` starts (after its opening quote), for recovery.
@@ -255,15 +254,14 @@ struct BlockParser {
             guard let (body, _) = c.string() else { return false }
             f.root = body
         case .file:
-            // Recovery is for a string Ruby wrote unescaped, never for a value of another type.
-            f.fileValueStart = c.opensString ? c.p + 1 : nil
+            f.fileValueStart = c.p + 1
             guard let (body, _) = c.string() else { return false }
             f.file = body
         case .line:
             guard let n = c.integer() else { return false }
             f.line = clamp32(n, .line, &f)
         case .method:
-            f.methodKeyStart = c.opensString ? keyStart : nil
+            f.methodKeyStart = keyStart
             guard let (body, _) = c.string() else { return false }
             f.method = body
         case .generation:
@@ -287,7 +285,7 @@ struct BlockParser {
             guard let (body, _) = c.string() else { return false }
             f.name = body
         case .realClassName:
-            f.realClassNameStart = c.opensString ? c.p + 1 : nil
+            f.realClassNameStart = c.p + 1
             guard let (body, _) = c.string() else { return false }
             f.realClassName = body
         case .struct, .imemoType:

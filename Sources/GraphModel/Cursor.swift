@@ -61,9 +61,6 @@ struct Cursor {
         return false
     }
 
-    /// Whether the next byte opens a string.
-    @inline(__always) var opensString: Bool { p < end && p.pointee == UInt8(ascii: "\"") }
-
     /// Reads a JSON string; returns its body (between the quotes) and whether it holds escapes.
     @inline(__always)
     mutating func string() -> (body: UnsafeBufferPointer<UInt8>, escaped: Bool)? {
