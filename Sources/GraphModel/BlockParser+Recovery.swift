@@ -15,12 +15,15 @@ extension BlockParser {
             return recoverRealClassName(&f, start, end)
         case .method:
             // Safe because readValue sets methodKeyStart before reading the method's value.
-            tail = f.methodKeyStart!
+            let methodKeyStart = f.methodKeyStart!
+            guard Self.valueOpensString(afterKey: methodKeyStart, end) else { return false }
+            tail = methodKeyStart
             f.method = nil
             f.unreadableMethod = true
         case .file:
             // Safe because readValue sets fileValueStart before reading the file's value.
             let fileStart = f.fileValueStart!
+            guard Self.opensString(before: fileStart, end) else { return false }
             tail = fileStart
             f.file = nil
             f.method = nil
@@ -76,6 +79,7 @@ extension BlockParser {
                                                _ end: UnsafePointer<UInt8>) -> Bool {
         // Safe because readValue sets realClassNameStart before reading the name's value.
         let nameStart = f.realClassNameStart!
+        guard Self.opensString(before: nameStart, end) else { return false }
         let next: [StaticString] = ["\", \"singleton\":", "\", \"references\":[", "\", \"file\":\"", "\", \"line\":",
                                     "\", \"method\":\"", "\", \"generation\":", "\", \"memsize\":", "\", \"flags\":{"]
         var close: UnsafePointer<UInt8>? = nil
@@ -92,6 +96,27 @@ extension BlockParser {
         guard c.consume(UInt8(ascii: ",")) else { return false }
         if readFieldList(&c, &f) { return true }
         return f.currentKey == .file || f.currentKey == .method ? recover(&f, start, end) : false
+    }
+
+    /// Whether the value that readValue found broken opened as a string: recovery is for the
+    /// strings Ruby writes unescaped, and a value of another type (`"method":null`, valid
+    /// JSON) is no Ruby bug to recover from. Checked here, on the rare broken line, so that
+    /// the strict scan does no more work than before. `valueStart` is one past the byte
+    /// where the value began (possibly one past `end`).
+    static func opensString(before valueStart: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
+        // Safe because valueStart - 1 is where the value began: at or after the record's start,
+        // and before end when valueStart <= end.
+        valueStart <= end && valueStart[-1] == UInt8(ascii: "\"")
+    }
+
+    /// ``opensString(before:_:)`` for a value found from its key.
+    static func valueOpensString(afterKey keyStart: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
+        var c = Cursor(keyStart, end)
+        guard c.string() != nil else { return false }
+        c.skipSpace()
+        guard c.consume(UInt8(ascii: ":")) else { return false }
+        c.skipSpace()
+        return c.p < c.end && c.p.pointee == UInt8(ascii: "\"")
     }
 
     /// Where `needle` occurs in `start..<end`, up to `limit` places.
