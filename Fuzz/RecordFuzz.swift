@@ -44,6 +44,7 @@ enum RecordCheck {
             case .root: kind = "ROOT"
             case .counted: kind = "counted"
             case .object: kind = "object"
+            case .beyondJSON: kind = "beyond RFC 8259"
             }
             tally[kind, default: 0] += 1
         }
@@ -55,6 +56,10 @@ enum RecordCheck {
         switch expected {
         case .notCompared:
             return
+        case .beyondJSON:
+            if case .skipped = r.outcome { return }
+            if case let .object(o) = r.outcome, o.flags.contains(.recovered) { return }
+            Difference.report("\(text): not RFC 8259 JSON, neither skipped nor recovered: \(r.outcome)")
         case let .unreadable(why):
             if case .skipped = r.outcome { return }
             Difference.report("\(text): Foundation-valid, unreadable by the rules (\(why)); the reader gave \(r.outcome)")

@@ -5,7 +5,8 @@
 // * Scope. A record is compared when Foundation accepts its bytes as a JSON object and no
 //   key occurs twice, at the top or inside `flags` (Ruby never writes a key twice; RFC 8259
 //   leaves duplicates undefined). What Foundation accepts beyond RFC 8259 in UTF-8 (a
-//   trailing comma, a byte-order mark, UTF-16 or UTF-32 text) must be unreadable.
+//   trailing comma, a byte-order mark, UTF-16 or UTF-32 text) must be unreadable or flagged
+//   recovered (a trailing comma after `file` is recovery's case of a line broken there).
 // * Keys are matched as the bytes written: Ruby writes its keys as fixed C text, so a key
 //   spelled with an escape (`"typ\u0065"`) is another key to the scanner, and is skipped.
 // * Every kept field has one JSON type. A value of another type makes the record unreadable:
@@ -42,6 +43,9 @@ enum Expected {
     case object(ReadObject)
     case root(category: [UInt8], targets: [UInt64])
     case counted(ObjectType)
+    /// Read by Foundation, not RFC 8259 JSON in UTF-8: unreadable, or recovered (the
+    /// reader's recovery of a line broken after `file` also takes `"file":"a.rb", }`).
+    case beyondJSON
     /// Outside the differential (see the scope rule), and why.
     case notCompared(String)
 }
@@ -55,7 +59,7 @@ enum RecordOracle {
         // text; RFC 8259 JSON in UTF-8 does not, and neither may the reader.
         guard let start = bytes.firstIndex(where: { !isSpace($0) }), bytes[start] == UInt8(ascii: "{"),
               let fields = RawJSON.members(bytes, start)
-        else { return .unreadable("not RFC 8259 JSON in UTF-8, though Foundation reads it") }
+        else { return .beyondJSON }
         guard object.count == fields.count, Set(fields.map { $0.key }).count == fields.count else {
             return .notCompared("a key twice")
         }
