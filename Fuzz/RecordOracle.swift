@@ -270,6 +270,9 @@ private struct Reading {
         case "real_class_name": realClassName = try string(raw, fv)
         case "struct", "imemo_type": detail = try string(raw, fv)
         case "shape_type": _ = try string(raw, fv)
+        // The reader keeps a STRING's encoding (the compare issue's duplicate strings): a
+        // kept field, so one that is not a string makes the record unreadable.
+        case "encoding": _ = try string(raw, fv)
         case "line": line = try uint32(raw, fv)
         case "generation": generation = try uint32(raw, fv)
         case "size", "length", "ivars": number = try uint32(raw, fv)

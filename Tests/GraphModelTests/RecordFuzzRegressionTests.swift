@@ -54,4 +54,18 @@ struct RecordFuzzRegressionTests {
         try #require(records.count == 1)
         #expect(Self.isSkipped(records[0]), "\(records[0].outcome)")
     }
+
+    /// Finding 2 (after the compare issue made `encoding` a kept field): the oracle still took
+    /// it for an unknown key; the reader, rightly by the rules, skips a record whose
+    /// `encoding` is not a string. The oracle now holds it to that rule.
+    @Test("An encoding that is not a string makes the record unreadable, with a reason")
+    func nonStringEncoding() throws {
+        let line = #"{"address":"0x7fe1bfea62c8", "type":"IMEMO", "encoding":0, "slot_size":40, "imemo_type":"ment", "references":["0x7fe1bfe2f790"], "memsize":48}"#
+        let records = Self.read(line + "\n")
+        try #require(records.count == 1)
+        guard case let .skipped(reason) = records[0].outcome else { Issue.record("\(records[0])"); return }
+        #expect(reason.contains("encoding") && reason.contains("expected a string"), "\(reason)")
+        let valid = Self.read(line.replacingOccurrences(of: #""encoding":0"#, with: #""encoding":"UTF-8""#) + "\n")
+        guard case .object = valid.first?.outcome else { Issue.record("\(valid)"); return }
+    }
 }
