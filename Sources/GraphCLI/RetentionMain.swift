@@ -23,6 +23,7 @@ public enum RetentionCommand {
         (WhyCommand.declaration, WhyCommand.run),
         (DiffCommand.declaration, DiffCommand.run),
         (WasteCommand.declaration, WasteCommand.run),
+        (ReportCommand.declaration, ReportCommand.run),
     ]
 
     static var declarations: [CommandDeclaration] { commands.map(\.declaration) }

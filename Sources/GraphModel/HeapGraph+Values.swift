@@ -64,6 +64,16 @@ extension HeapGraph {
         }
     }
 
+    /// Forgets every STRING, SYMBOL and FLOAT value, as if the dump had written none: for a
+    /// report that must not carry the app's data (dumps hold its secrets) once what needed
+    /// the values (duplicate strings) has been found.
+    ///
+    /// - Complexity: O(V).
+    public mutating func forgetValues() {
+        for i in 0 ..< count where ObjectDetail.kind(of: type[i]) == .valueOffset { detail[i] = .max }
+        values = []
+    }
+
     private func valueEntryRange(of object: ObjectIndex) -> Range<Int>? {
         guard ObjectDetail.kind(of: type[object.int]) == .valueOffset else { return nil }
         let offset = Int(detail[object.int])

@@ -46,6 +46,13 @@ public struct RootPaths: Sendable {
     /// Whether any root reaches `object`.
     public func isReachable(_ object: ObjectIndex) -> Bool { parent[object.int] != .max }
 
+    /// The object before `object` on its shortest root path; `nil` for an object a root holds
+    /// directly or none reaches.
+    public func previousObject(of object: ObjectIndex) -> ObjectIndex? {
+        let v = parent[object.int]
+        return v < UInt32(count) ? ObjectIndex(rawValue: v) : nil
+    }
+
     /// A shortest chain from a root to `object`, root first; `nil` when no root reaches it.
     ///
     /// - Complexity: O(length of the path).

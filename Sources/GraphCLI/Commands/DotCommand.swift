@@ -47,7 +47,7 @@ enum DotCommand {
         var marks = DotWriter.Marks()
         marks.targets = Set(selection.map(\.rawValue))
         let title = "retention dot \(option) \(given): root paths of \(Format.count(selection.count)) object\(selection.count == 1 ? "" : "s") in \(graph.diagnostics.source)"
-        try DotWriter.write(DotWriter.render(merged, graph, marks: marks, title: title, maxNodes: maxNodes), to: try args[output] ?? "-")
+        try OutputFile.write(DotWriter.render(merged, graph, marks: marks, title: title, maxNodes: maxNodes), to: try args[output] ?? "-")
         return graph.diagnostics.isIncomplete ? .incompleteInput : .success
     }
 }

@@ -111,7 +111,7 @@ enum LeaksCommand {
             for w in report.warnings { Terminal.warning(NotesText.text(w)) }
         }
         if let dotPath {
-            try DotWriter.write(LeaksDot.render(report, top: top, maxNodes: maxNodes), to: dotPath)
+            try OutputFile.write(LeaksDot.render(report, top: top, maxNodes: maxNodes), to: dotPath)
         }
         // With --dot -, standard output is the picture alone (so it pipes into dot).
         if dotPath != "-" {

@@ -48,7 +48,7 @@ enum WhyCommand {
         }
         let answer = WhyAnswer(graph, object, paths: count)
         if let dotPath {
-            try DotWriter.write(WhyReport.dot(answer, maxNodes: maxNodes), to: dotPath)
+            try OutputFile.write(WhyReport.dot(answer, maxNodes: maxNodes), to: dotPath)
             // With --dot -, standard output is the picture alone (so it pipes into dot).
             if dotPath == "-" { return done }
         }

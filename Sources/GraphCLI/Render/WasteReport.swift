@@ -65,7 +65,9 @@ enum WasteReport {
         return out.joined(separator: "\n")
     }
 
-    static func json(_ w: HeapWaste, _ graph: HeapGraph, top: Int) -> JSON {
+    /// With `showValues` false (the HTML report's default) a duplicate's value is `null`:
+    /// dumps carry the app's secrets.
+    static func json(_ w: HeapWaste, _ graph: HeapGraph, top: Int, showValues: Bool = true) -> JSON {
         let grouping = w.grouping.keying
         func tally(_ t: Tally) -> JSON { .object(JSONReport.tally(t)) }
         func collections(_ c: CollectionWaste) -> [(String, JSON)] {
@@ -82,7 +84,7 @@ enum WasteReport {
         let duplicates: [JSON] = w.duplicates.prefix(top).map { d in
             let (text, truncated) = graph.valuePrefix(of: d.example) ?? ("", false)
             return .object([
-                ("value", .string(text)),
+                ("value", showValues ? .string(text) : .null),
                 ("value_truncated", .bool(truncated)),
                 ("encoding", graph.valueEncoding(of: d.example).map { .string($0) } ?? .null),
                 ("bytesize", .uint(graph.bytesize[d.example.int])),
