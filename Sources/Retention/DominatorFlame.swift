@@ -198,17 +198,26 @@ private struct FlamePaths {
     init(_ graph: HeapGraph, _ tree: DominatorTree, view: FlameView, maxDepth: Int) {
         let gems = SiteGems(graph)
         var frameIDs: [FrameKey: UInt32] = [:]
+        // Objects next to each other in the preorder are often alike (a Hash's entries): the
+        // last key and its frame are kept, to skip the lookup.
+        var lastKey: FrameKey? = nil, lastID: UInt32 = 0
         func frameID(of i: Int) -> UInt32 {
             let key = FrameKey(graph, i, view: view, gems: gems)
-            if let id = frameIDs[key] { return id }
+            if let k = lastKey, k == key { return lastID }
+            if let id = frameIDs[key] {
+                lastKey = key; lastID = id
+                return id
+            }
             let id = UInt32(frames.count)
             frames.append(key.frame(graph, view: view, gems: gems))
             frameIDs[key] = id
+            lastKey = key; lastID = id
             return id
         }
         frames.append(.deeper(than: maxDepth))
         let deeper: UInt32 = 0
         var child: [UInt64: UInt32] = [:]          // parent node << 32 | frame -> node
+        var lastChildKey = UInt64.max, lastChild: UInt32 = 0
         var nodeOf = [UInt32](repeating: .max, count: graph.count)
         let superRoot = tree.superRoot
         for v32 in tree.preorder {
@@ -221,7 +230,9 @@ private struct FlamePaths {
                 if !(view == .gem && up != 0 && frameOf[Int(up)] == f) {
                     if Int(depth[Int(up)]) >= maxDepth { f = deeper }
                     let key = UInt64(up) << 32 | UInt64(f)
-                    if let existing = child[key] {
+                    if key == lastChildKey {
+                        node = lastChild
+                    } else if let existing = child[key] {
                         node = existing
                     } else {
                         node = UInt32(parent.count)
@@ -232,6 +243,8 @@ private struct FlamePaths {
                         selfCount.append(0)
                         child[key] = node
                     }
+                    lastChildKey = key
+                    lastChild = node
                 }
             }
             nodeOf[v] = node

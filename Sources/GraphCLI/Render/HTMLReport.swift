@@ -46,17 +46,26 @@ enum HTMLReport {
                 rootless = true
                 return
             }
+            var clock = PhaseClock()
             let (tree, paths) = analysis ?? DominatorTree.withRootPaths(graph)
-            let views = FlameView.allCases.map { view in
-                (view.rawValue, HTMLReport.flame(FlameTree(graph, tree, view: view, maxDepth: icicleDepth,
-                                                           minimumShare: icicleShare, maximumChildren: icicleChildren)))
-            }
-            flame = .object(views)
+            clock.lap("report: dominator tree and root paths")
+            // The four views on all cores (each is one pass over the dominator tree).
+            let views = FlameView.allCases, workers = min(processorCount, views.count)
+            let trees = parallelMap(count: workers) { w in
+                stride(from: w, to: views.count, by: workers).map { k in
+                    (k, FlameTree(graph, tree, view: views[k], maxDepth: icicleDepth,
+                                  minimumShare: icicleShare, maximumChildren: icicleChildren))
+                }
+            }.joined().sorted { $0.0 < $1.0 }
+            flame = .object(trees.map { ($0.1.view.rawValue, HTMLReport.flame($0.1)) })
+            clock.lap("report: icicle")
             let result = TopRetainers(graph, tree, top: topObjects)
             top = TopReport.json(result, graph, tree, notes)
+            clock.lap("report: top retainers")
             let all = starts + result.objects.enumerated().map { ($0.element, "top object \($0.offset + 1)") }
             let retainerGraph = RetainerGraph(graph, paths: paths, from: all.map(\.0))
             retainers = HTMLReport.retainers(retainerGraph, starts: all, graph, tree)
+            clock.lap("report: retainers")
         }
     }
 
