@@ -2,7 +2,8 @@ extension HTMLReport {
     /// The page's script (allowed by its hash in the Content-Security-Policy). It reads the
     /// JSON block and builds every element with `createElement` and text nodes: no string
     /// from the data is ever parsed as HTML. When done it sets `data-ready` on `<body>`;
-    /// an uncaught error counts in `data-errors` (the browser tests read both).
+    /// an uncaught error counts in `data-errors` (the browser tests read both), and
+    /// `data-render-ms` says how long the page took to draw.
     static let script = #"""
 (function () {
 'use strict';
@@ -177,7 +178,7 @@ if (data.leaks) {
     { title: 'Count', num: true, value: function (r) { return r.g.count; }, cell: function (r) { return count(r.g.count); } },
     { title: 'Memsize', num: true, value: function (r) { return r.g.memsize; }, cell: function (r) { return bytes(r.g.memsize); } },
     { title: 'Retained', num: true, value: function (r) { return r.g.retained_size || 0; }, cell: function (r) { return bytes(r.g.retained_size); } },
-    { title: 'Across dumps', value: function (r) { return r.g.series[r.g.series.length - 1] || 0; }, cell: function (r) { return el('span', {}, [sparkline(r.g.series), ' ' + r.g.series.map(count).join(' \u2192 ')]); } },
+    { title: 'Across dumps', value: function (r) { return r.g.series[r.g.series.length - 1] || 0; }, cell: function (r) { return el('span', { cls: 'nowrap' }, [sparkline(r.g.series), ' ' + r.g.series.map(count).join(' \u2192 ')]); } },
     { title: 'Held by', label: true, value: function (r) { return r.g.accumulation_point ? r.g.accumulation_point.object.address : ''; },
       cell: function (r) { var a = r.g.accumulation_point; return a ? (a.dispersed ? 'dispersed; most: ' : '') + objectLabel(a.object) + ' (' + a.holds + ' of ' + a.looked_at + ')' : ''; } }
   ], groups, 'Filter groups (class, file, type\u2026)'));
@@ -191,7 +192,7 @@ if (data.diff) {
   s2.appendChild(el('p', { text: 'From ' + count(D.totals[0].count) + ' objects (' + bytes(D.totals[0].memsize) + ') to ' + count(D.totals[1].count) + ' (' + bytes(D.totals[1].memsize) + '): ' +
     count(D.new.count) + ' new (' + bytes(D.new.memsize) + '), ' + count(D.freed.count) + ' freed (' + bytes(D.freed.memsize) + ').' }));
   s2.appendChild(table([
-    { title: D.grouping, label: true, value: function (g) { return g.label; }, cell: function (g) { return g.label; } },
+    { title: D.grouping.charAt(0).toUpperCase() + D.grouping.slice(1), label: true, value: function (g) { return g.label; }, cell: function (g) { return g.label; } },
     { title: 'Count before', num: true, value: function (g) { return g.tallies[0] ? g.tallies[0].count : 0; }, cell: function (g) { return g.tallies[0] ? count(g.tallies[0].count) : '\u2013'; } },
     { title: 'Count after', num: true, value: function (g) { var t = g.tallies[g.tallies.length - 1]; return t ? t.count : 0; }, cell: function (g) { var t = g.tallies[g.tallies.length - 1]; return t ? count(t.count) : '\u2013'; } },
     { title: 'Change', num: true, value: function (g) { return g.change.count; }, cell: function (g) { return (g.change.count > 0 ? '+' : '') + count(g.change.count); } },
@@ -207,7 +208,7 @@ if (data.rootless) {
 
 // The icicle of the dominator tree.
 if (data.flame) {
-  var s3 = section('icicle', 'What holds what: the dominator tree');
+  var s3 = section('dominators', 'What holds what: the dominator tree');
   s3.appendChild(el('p', { cls: 'muted', text: 'Each cell is objects alike (in the view chosen) with the same chain of dominators above them; its width is what they retain. Click a cell to zoom in, a crumb to zoom out; hover for the figures.' }));
   var viewSelect = el('select', { 'aria-label': 'Frames by' }, ['object', 'class', 'site', 'gem'].map(function (v) { return el('option', { value: v, text: { object: 'type, class and site', 'class': 'type and class', site: 'allocation site', gem: 'gem' }[v] }); }));
   var colourSelect = el('select', { 'aria-label': 'Colour by' }, ['class', 'site', 'gem', 'type'].map(function (v) { return el('option', { value: v, text: v }); }));
@@ -386,6 +387,7 @@ if (data.waste) {
   ], W.duplicates, 'Filter duplicate strings\u2026'));
 }
 
+document.body.setAttribute('data-render-ms', String(Math.round(performance.now())));
 document.body.setAttribute('data-ready', '1');
 document.body.setAttribute('data-errors', String(errors));
 })();

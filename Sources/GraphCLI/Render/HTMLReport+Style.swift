@@ -11,6 +11,7 @@ h3 { font-size: 15px; margin: 16px 0 6px; }
 p, li { max-width: 80em; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .muted { color: var(--muted); }
+.nowrap { white-space: nowrap; }
 .note { background: var(--panel); border-left: 3px solid var(--line); padding: 6px 10px; margin: 6px 0; }
 .warning { border-left-color: var(--accent); }
 nav.toc { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 8px 0; }
