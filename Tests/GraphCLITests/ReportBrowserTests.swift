@@ -19,8 +19,11 @@ struct BrowserLoad: Sendable {
         defer { try? FileManager.default.removeItem(atPath: profile) }
         let png = page.path + ".png"
         try? FileManager.default.removeItem(atPath: png)
-        // --no-sandbox: CI runs as root in a container, where Chromium's sandbox cannot start.
-        var arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)",
+        // --no-sandbox: CI runs as root in a container, where Chromium's sandbox cannot start;
+        // --disable-dev-shm-usage: a container's /dev/shm is small. A profile of its own, so
+        // that launches side by side do not share one.
+        var arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                         "--user-data-dir=\(profile)",
                          "--virtual-time-budget=3000", "--enable-logging=stderr", "--v=0",
                          "--hide-scrollbars", "--window-size=\(width),\(height)"]
         if screenshot { arguments.append("--screenshot=\(png)") }
