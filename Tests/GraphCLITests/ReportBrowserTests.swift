@@ -126,12 +126,15 @@ struct ReportBrowserTests {
         }
     }
 
-    @Test("A hostile dump: no <img> element after the scripts ran, the title exactly the file name, the hostile strings shown as text")
+    @Test("Hostile dumps: no <img> element after the scripts ran, the title exactly the file names, the hostile strings shown as text")
     func hostile() throws {
         let load = try BrowserLoads.hostile.get()
         Self.clean(load)
         #expect(!load.dom.lowercased().contains("<img"))
         #expect(load.title == HostileDump.title, "\(load.title ?? "no title")")
+        // The leak card names its holder, the HASH of class Evil…, as text.
+        let card = try #require(load.dom.components(separatedBy: "<div class=\"leak\">").dropFirst().first, "a leak card")
+        #expect(card.contains("HASH " + HostileDump.asText(HostileDump.className) + " 0x2000"), "\(card.prefix(600))")
         // (The page names sites by file and line; the method is in its data only.)
         for s in [HostileDump.className, HostileDump.file] {
             #expect(load.dom.contains(HostileDump.asText(s)), "\(s.debugDescription) as text")

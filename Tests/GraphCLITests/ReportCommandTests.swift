@@ -179,7 +179,7 @@ struct ReportCommandTests {
         }
     }
 
-    @Test("A hostile dump: nothing from it closes the script or opens an element; the title is escaped",
+    @Test("Hostile dumps: nothing from them closes the script or opens an element; the title is escaped",
           arguments: [false, true])
     func hostile(_ showValues: Bool) throws {
         let page = try ReportPages.clean(showValues ? ReportPages.hostileWithValues : ReportPages.hostile)
@@ -189,7 +189,11 @@ struct ReportCommandTests {
         #expect(!lower.contains("<img"))
         #expect(occurrences(of: "<!--", in: page.html) == 0)
         #expect(!page.html.contains("\u{2028}"), "U+2028 is escaped")
-        #expect(page.html.contains("<title>retention report: hostile&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;&lt;!--.json</title>"))
+        let escapedName = { (k: Int) in "hostile\(k)&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;&lt;!--.json" }
+        #expect(page.html.contains("<title>retention report: \(escapedName(1)), \(escapedName(2)), \(escapedName(3))</title>"))
+        // The leak, held by the HASH of class Evil…
+        let leaks = try #require((try page.data()["leaks"] as? [String: Any])?["leaks"] as? [[String: Any]])
+        #expect(leaks.count == 1 && (leaks.first?["holder"] as? [String: Any])?["address"] as? String == "0x2000", "\(leaks)")
         // The data block reads back as the dump's strings, exactly.
         let strings = Set(ReportCommandTests.strings(in: try page.data()))
         #expect(strings.contains { $0.contains(HostileDump.className) }, "the class name")

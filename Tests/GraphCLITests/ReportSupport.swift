@@ -79,10 +79,11 @@ enum ReportPages {
     }
 }
 
-/// A dump whose every string from Ruby is hostile: its file names, method names, class names
-/// (the `name` of CLASS records) and string values hold markup, a comment opener, a CDATA
-/// end, quotes and an ampersand, a raw U+2028 and (as `\n` escapes) newlines. Its own file
-/// name holds markup too, which the page's `<title>` shows.
+/// Three dumps of one process whose every string from Ruby is hostile: file names, method
+/// names, class names (the `name` of CLASS records) and string values hold markup, a comment
+/// opener, a CDATA end, quotes and an ampersand, a raw U+2028 and (as `\n` escapes)
+/// newlines. Their own file names hold markup too, which the page's `<title>` shows. A
+/// HASH of the class `Evil…` gains 20 objects of that class per dump: one leak, held by it.
 enum HostileDump {
     static let markup = "</script><img src=x onerror=alert(1)>"
     /// Every hostile piece at once.
@@ -94,35 +95,43 @@ enum HostileDump {
     /// Two values, each short enough to be kept whole (the first 48 bytes of a value are),
     /// that hold every hostile piece between them.
     static let values = [markup, "<!-- ]]> \"'& \u{2028}line\nbreak"]
-    /// A file name with markup, an ampersand and quotes (no `/`: it is a file name).
-    static let dumpName = "hostile<img src=x onerror=alert(1)>&\"'<!--.json"
-    static let title = "retention report: " + dumpName
+    /// File names with markup, an ampersand and quotes (no `/`: they are file names).
+    static let dumpNames = (1 ... 3).map { "hostile\($0)<img src=x onerror=alert(1)>&\"'<!--.json" }
+    static let title = "retention report: " + dumpNames.joined(separator: ", ")
 
-    /// A root holds the class `Evil…`; an instance of it (a HASH) holds two copies of each
-    /// hostile value, all allocated at the hostile file and method; the String class is
-    /// named plainly.
-    static var lines: [String] {
+    /// Dump `k` (1 to 3): a root holds the class `Evil…`, which holds a HASH of its own class
+    /// holding two copies of each hostile value (allocated before dump 1) and 20 `Evil…`
+    /// objects per dump so far (generations 5, 10, 15: dump 1's newest is 5), all
+    /// allocated at the hostile file and method; the String class is named plainly.
+    static func lines(dump k: Int) -> [String] {
         let site = "\"file\":\(jsonString(file)), \"method\":\(jsonString(method))"
+        let strings = (0 ..< 4).map { "0x" + String(0x3000 + $0 * 0x100, radix: 16) }
+        let objects = (0 ..< 20 * k).map { "0x" + String(0x10000 + $0 * 40, radix: 16) }
+        let held = (strings + objects).map { "\"\($0)\"" }.joined(separator: ", ")
         var lines = [
             #"{"type":"ROOT", "root":"vm", "references":["0x1000", "0x1100"]}"#,
             "{\"address\":\"0x1000\", \"type\":\"CLASS\", \"name\":\(jsonString(className)), \"references\":[\"0x2000\"], \(site), \"line\":1, \"generation\":1, \"memsize\":4000}",
             #"{"address":"0x1100", "type":"CLASS", "name":"String", "references":[], "memsize":800}"#,
-            "{\"address\":\"0x2000\", \"type\":\"HASH\", \"class\":\"0x1000\", \"size\":4, \"references\":[\"0x3000\", \"0x3100\", \"0x3200\", \"0x3300\"], \(site), \"line\":2, \"generation\":2, \"memsize\":6000}",
+            "{\"address\":\"0x2000\", \"type\":\"HASH\", \"class\":\"0x1000\", \"size\":\(4 + objects.count), \"references\":[\(held)], \(site), \"line\":2, \"generation\":2, \"memsize\":6000}",
         ]
         for (k, v) in [values[0], values[0], values[1], values[1]].enumerated() {
-            let address = "0x" + String(0x3000 + k * 0x100, radix: 16)
-            lines.append("{\"address\":\"\(address)\", \"type\":\"STRING\", \"class\":\"0x1100\", \"bytesize\":\(v.utf8.count), \"value\":\(jsonString(v)), \"encoding\":\"UTF-8\", \(site), \"line\":\(3 + k), \"generation\":3, \"memsize\":3000}")
+            lines.append("{\"address\":\"\(strings[k])\", \"type\":\"STRING\", \"class\":\"0x1100\", \"bytesize\":\(v.utf8.count), \"value\":\(jsonString(v)), \"encoding\":\"UTF-8\", \(site), \"line\":\(3 + k), \"generation\":3, \"memsize\":3000}")
+        }
+        for (i, a) in objects.enumerated() {
+            lines.append("{\"address\":\"\(a)\", \"type\":\"OBJECT\", \"class\":\"0x1000\", \(site), \"line\":9, \"generation\":\(5 * (1 + i / 20)), \"memsize\":400}")
         }
         return lines
     }
 
-    /// `retention report` of the hostile dump, written under its hostile name.
+    /// `retention report` of the three hostile dumps, written under their hostile names.
     static func report(showValues: Bool) throws -> ReportPage {
         let dir = ReportPages.directory.appendingPathComponent(showValues ? "hostile-values" : "hostile")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let dump = dir.appendingPathComponent(dumpName).path
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: dump))
-        return try ReportPages.make(showValues ? "hostile-values.html" : "hostile.html", (showValues ? ["--show-values"] : []) + [dump])
+        let dumps = dumpNames.map { dir.appendingPathComponent($0).path }
+        for (k, dump) in dumps.enumerated() {
+            try Data((lines(dump: k + 1).joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: dump))
+        }
+        return try ReportPages.make(showValues ? "hostile-values.html" : "hostile.html", (showValues ? ["--show-values"] : []) + dumps)
     }
 
     /// How a text node holding `s` is written in HTML (and how Chromium serialises one).
