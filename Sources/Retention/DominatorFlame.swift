@@ -18,6 +18,7 @@ public enum FlameView: String, CaseIterable, Sendable {
 public enum FlameFrame: Hashable, Sendable {
     /// Dominators alike in what the view looks at; the fields the view does not use are `nil`
     /// (as are those the dump does not give: read them with the tree's ``FlameTree/view``).
+    /// The site is a file and line (its `method` is `nil`), as frames are named.
     /// `gem` is given in the object and site views too, derived from the site.
     case objects(type: ObjectType?, className: ClassName?, site: SourceSite?, gem: Gem?)
     /// Everything deeper than `depth` frames below the roots, cut there: a chain a million
@@ -198,6 +199,10 @@ private struct FlamePaths {
     init(_ graph: HeapGraph, _ tree: DominatorTree, view: FlameView, maxDepth: Int) {
         let gems = SiteGems(graph)
         var frameIDs: [FrameKey: UInt32] = [:]
+        // Keys that differ but make one frame (the singleton classes of many classes are
+        // each a class node of their own, all named `Class (singleton)`) are one frame: a
+        // path is distinct by what it reads, or the folded lines would repeat.
+        var frameIDsByValue: [FlameFrame: UInt32] = [:]
         // Objects next to each other in the preorder are often alike (a Hash's entries): the
         // last key and its frame are kept, to skip the lookup.
         var lastKey: FrameKey? = nil, lastID: UInt32 = 0
@@ -208,8 +213,12 @@ private struct FlamePaths {
                 lastKey = key; lastID = id
                 return id
             }
-            let id = UInt32(frames.count)
-            frames.append(key.frame(graph, view: view, gems: gems))
+            let frame = key.frame(graph, view: view, gems: gems)
+            let id = frameIDsByValue[frame] ?? UInt32(frames.count)
+            if id == frames.count {
+                frames.append(frame)
+                frameIDsByValue[frame] = id
+            }
             frameIDs[key] = id
             lastKey = key; lastID = id
             return id
@@ -294,14 +303,17 @@ private struct FrameKey: Hashable {
 
     func frame(_ graph: HeapGraph, view: FlameView, gems: SiteGems) -> FlameFrame {
         let i = representative, object = ObjectIndex(i)
+        // A frame's site is its file and line, as frames are named: one line's allocations
+        // in two methods (a block, an eval) are one frame, not two of the same name.
+        let site = graph.sourceSite(of: object).map { SourceSite(file: $0.file, line: $0.line, method: nil) }
         switch view {
         case .object:
             return .objects(type: graph.type[i], className: graph.classIdentity(of: object),
-                            site: graph.sourceSite(of: object), gem: gems.gem(of: graph, i))
+                            site: site, gem: gems.gem(of: graph, i))
         case .class:
             return .objects(type: graph.type[i], className: graph.classIdentity(of: object), site: nil, gem: nil)
         case .site:
-            return .objects(type: nil, className: nil, site: graph.sourceSite(of: object), gem: gems.gem(of: graph, i))
+            return .objects(type: nil, className: nil, site: site, gem: gems.gem(of: graph, i))
         case .gem:
             return .objects(type: nil, className: nil, site: nil, gem: gems.gem(of: graph, i))
         }

@@ -9,7 +9,7 @@ import TestSupport
 /// and the memsize of the objects per path.
 private func naiveFolded(_ graph: HeapGraph, _ tree: DominatorTree, view: FlameView, maxDepth: Int) -> [[FlameFrame]: UInt64] {
     func frame(_ o: ObjectIndex) -> FlameFrame {
-        let site = graph.sourceSite(of: o)
+        let site = graph.sourceSite(of: o).map { SourceSite(file: $0.file, line: $0.line, method: nil) }
         let gem = Gem.of(file: site?.file)
         switch view {
         case .object: return .objects(type: graph.type[o.int], className: graph.classIdentity(of: o), site: site, gem: gem)
@@ -44,8 +44,14 @@ private func reachableMemsize(_ graph: HeapGraph, _ tree: DominatorTree) -> UInt
 }
 
 /// The layout's promises: preorder, parents first, subtrees contiguous, children largest
-/// first (the folded rest last), totals the sums of what lies below.
+/// first (the folded rest last), totals the sums of what lies below, and no two siblings
+/// of the same frame (each path once, as the folded lines must be: frames are compared by
+/// value, not by id, since two ids of one value would hide from a comparison by value).
 private func checkLayout(_ flame: FlameTree, sourceLocation: SourceLocation = #_sourceLocation) {
+    var siblings = Set<[FlameFrame]>()
+    for v in 1 ..< flame.count {
+        #expect(siblings.insert(flame.path(to: v)).inserted, "two nodes of path \(flame.path(to: v))", sourceLocation: sourceLocation)
+    }
     var childTotal = [UInt64](repeating: 0, count: flame.count)
     var lastChildTotal = [UInt64](repeating: .max, count: flame.count)
     for v in 1 ..< flame.count {

@@ -71,6 +71,14 @@ public enum Tools {
     /// Tests that need Graphviz run when it is installed, and must run on CI (which installs it).
     public static var dotRuns: Bool { dot != nil || isCI }
 
+    /// Chromium (Debian's `chromium`, or another build of it on PATH), for the report's
+    /// browser tests.
+    public static let chromium = find("chromium", preferred: ["/usr/bin/chromium"])
+        ?? find("chromium-browser") ?? find("google-chrome") ?? find("chrome")
+
+    /// The browser tests run when Chromium is installed, and must run on CI (which installs it).
+    public static var chromiumRuns: Bool { chromium != nil || isCI }
+
     /// `gzip ARGUMENTS` on `input`; throws when gzip fails.
     public static func gzip(_ arguments: [String], input: Data) throws -> Data {
         let result = try Subprocess.run(gzip, arguments, input: input)

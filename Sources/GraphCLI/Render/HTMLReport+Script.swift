@@ -208,12 +208,12 @@ if (data.rootless) {
 
 // The icicle of the dominator tree.
 if (data.flame) {
-  var s3 = section('dominators', 'What holds what: the dominator tree');
+  var s3 = section('icicle', 'What holds what: the dominator tree');
   s3.appendChild(el('p', { cls: 'muted', text: 'Each cell is objects alike (in the view chosen) with the same chain of dominators above them; its width is what they retain. Click a cell to zoom in, a crumb to zoom out; hover for the figures.' }));
   var viewSelect = el('select', { 'aria-label': 'Frames by' }, ['object', 'class', 'site', 'gem'].map(function (v) { return el('option', { value: v, text: { object: 'type, class and site', 'class': 'type and class', site: 'allocation site', gem: 'gem' }[v] }); }));
   var colourSelect = el('select', { 'aria-label': 'Colour by' }, ['class', 'site', 'gem', 'type'].map(function (v) { return el('option', { value: v, text: v }); }));
   s3.appendChild(el('div', { cls: 'controls' }, [el('label', {}, ['Frames: ', viewSelect]), el('label', {}, ['Colour: ', colourSelect])]));
-  var crumbs = el('div', { cls: 'crumbs' }), box = el('div', { id: 'icicle' }), foldNote = el('p', { cls: 'muted' });
+  var crumbs = el('div', { cls: 'crumbs' }), box = el('div', { id: 'icicle-cells' }), foldNote = el('p', { cls: 'muted' });
   var tip = el('div', { id: 'tooltip' });
   s3.appendChild(crumbs); s3.appendChild(box); s3.appendChild(foldNote); document.body.appendChild(tip);
   var zoom = 0;

@@ -32,9 +32,9 @@ input[type=search] { padding: 4px 8px; width: 320px; max-width: 100%; border: 1p
 select, button { font: inherit; padding: 2px 6px; }
 .controls { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin: 6px 0; }
 svg.spark { vertical-align: middle; }
-#icicle { position: relative; width: 100%; border: 1px solid var(--line); background: var(--panel); overflow: hidden; }
-#icicle .cell { position: absolute; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; font-size: 11.5px; line-height: 18px; height: 18px; padding: 0 3px; border-right: 1px solid #fff; border-bottom: 1px solid #fff; cursor: pointer; color: #111; }
-#icicle .cell:hover { outline: 1px solid #000; z-index: 1; }
+#icicle-cells { position: relative; width: 100%; border: 1px solid var(--line); background: var(--panel); overflow: hidden; }
+#icicle-cells .cell { position: absolute; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; font-size: 11.5px; line-height: 18px; height: 18px; padding: 0 3px; border-right: 1px solid #fff; border-bottom: 1px solid #fff; cursor: pointer; color: #111; }
+#icicle-cells .cell:hover { outline: 1px solid #000; z-index: 1; }
 #tooltip { position: fixed; pointer-events: none; background: #1d2330; color: #fff; padding: 6px 9px; border-radius: 4px; font-size: 12px; max-width: 520px; word-break: break-all; display: none; z-index: 10; }
 .crumbs { font-size: 12.5px; margin: 4px 0; word-break: break-all; }
 .crumbs a { color: var(--link); cursor: pointer; }
@@ -49,7 +49,7 @@ ul.tree > li { margin: 1px 0; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; }
   .leak, tr { break-inside: avoid; }
-  #icicle { border: none; }
+  #icicle-cells { border: none; }
 }
 """#
 }
