@@ -155,7 +155,7 @@ if (data.leaks) {
     var card = el('div', { cls: 'leak' });
     card.appendChild(el('h3', { text: 'Leak ' + k.leak + ': ' + objectLabel(k.holder) }));
     card.appendChild(el('p', { text: 'It holds ' + count(k.count) + ' new objects (' + bytes(k.memsize) + ' memsize), retaining ' + bytes(k.retained_size) +
-      ' in ' + count(k.retained_count) + ' objects; counts across the dumps: ' + k.series.map(count).join(' \u2192 ') +
+      ' in ' + count(k.retained_count) + ' objects. Its groups\u2019 objects allocated after the first dump, in dumps 2 to ' + (k.series.length + 1) + ' (the leaked and the not yet freed): ' + k.series.map(count).join(' \u2192 ') +
       (k.growth_per_dump != null ? '; +' + count(Math.round(k.growth_per_dump)) + ' per dump' : '') +
       (k.growth_per_hour != null ? '; +' + count(Math.round(k.growth_per_hour)) + ' per hour' : '') + '.' }, []));
     card.firstChild.nextSibling.appendChild(document.createTextNode(' '));
@@ -178,7 +178,7 @@ if (data.leaks) {
     { title: 'Count', num: true, value: function (r) { return r.g.count; }, cell: function (r) { return count(r.g.count); } },
     { title: 'Memsize', num: true, value: function (r) { return r.g.memsize; }, cell: function (r) { return bytes(r.g.memsize); } },
     { title: 'Retained', num: true, value: function (r) { return r.g.retained_size || 0; }, cell: function (r) { return bytes(r.g.retained_size); } },
-    { title: 'Across dumps', value: function (r) { return r.g.series[r.g.series.length - 1] || 0; }, cell: function (r) { return el('span', { cls: 'nowrap' }, [sparkline(r.g.series), ' ' + r.g.series.map(count).join(' \u2192 ')]); } },
+    { title: 'After dump 1, in dumps 2\u2026' + data.dumps.length, value: function (r) { return r.g.series[r.g.series.length - 1] || 0; }, cell: function (r) { return el('span', { cls: 'nowrap' }, [sparkline(r.g.series), ' ' + r.g.series.map(count).join(' \u2192 ')]); } },
     { title: 'Held by', label: true, value: function (r) { return r.g.accumulation_point ? r.g.accumulation_point.object.address : ''; },
       cell: function (r) { var a = r.g.accumulation_point; return a ? (a.dispersed ? 'dispersed; most: ' : '') + objectLabel(a.object) + ' (' + a.holds + ' of ' + a.looked_at + ')' : ''; } }
   ], groups, 'Filter groups (class, file, type\u2026)'));
