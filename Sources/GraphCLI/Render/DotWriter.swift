@@ -105,16 +105,14 @@ enum DotWriter {
     /// backslashes and quotes are escaped (a backslash would otherwise start `\n`, `\N`, `\G`
     /// and the like), control characters were already made visible by `Format.label`.
     static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
+        Escaping.replacing(s) { ch in
             switch ch {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\\\r"
-            default: out.unicodeScalars.append(ch)
+            case "\\": return "\\\\"
+            case "\"": return "\\\""
+            case "\n": return "\\n"
+            case "\r": return "\\\\r"
+            default: return nil
             }
         }
-        return out
     }
 }

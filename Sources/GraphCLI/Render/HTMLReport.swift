@@ -143,36 +143,31 @@ enum HTMLReport {
 
     /// Text for an HTML element or attribute.
     static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
+        Escaping.replacing(s) { ch in
             switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(ch)
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "\"": return "&quot;"
+            case "'": return "&#39;"
+            default: return nil
             }
         }
-        return out
     }
 
     /// JSON text that cannot end the `<script>` block it sits in (nor open a comment or
     /// character reference there): `<`, `>` and `&` only occur inside JSON strings, where
     /// their `\u` escapes read the same. U+2028 and U+2029 likewise.
     static func scriptSafe(_ json: String) -> String {
-        var out = ""
-        out.reserveCapacity(json.utf8.count)
-        for ch in json.unicodeScalars {
+        Escaping.replacing(json) { ch in
             switch ch {
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default: out.unicodeScalars.append(ch)
+            case "<": return "\\u003c"
+            case ">": return "\\u003e"
+            case "&": return "\\u0026"
+            case "\u{2028}": return "\\u2028"
+            case "\u{2029}": return "\\u2029"
+            default: return nil
             }
         }
-        return out
     }
 }
