@@ -137,9 +137,10 @@ struct FlameTreeTests {
         #expect(otherSize == small.folded.size)
     }
 
-    @Test("A linked list a million objects deep is cut at the depth asked, in one frame that says so")
-    func millionDeep() throws {
-        let n = 1_000_000
+    @Test("A linked list 200,000 objects deep is cut at the depth asked, in one frame that says so")
+    func deepChain() throws {
+        // (The dominator tests take a million; this one runs under the sanitizers in CI too.)
+        let n = 200_000
         var text = #"{"type":"ROOT", "root":"global_tbl", "references":["0x10"]}"# + "\n"
         text.reserveCapacity(n * 80)
         for i in 0 ..< n {
