@@ -38,7 +38,7 @@ public struct FlameTree: Sendable {
     public let view: FlameView
     /// The depth at which paths were cut (see ``FlameFrame/deeper(than:)``).
     public let maxDepth: Int
-    /// Distinct frames; `frame[node]` indexes it (node 0's entry is unused).
+    /// The distinct frames of the nodes kept; `frame[node]` indexes it (node 0 has none).
     public private(set) var frames: [FlameFrame] = []
     public private(set) var frame: [UInt32] = []
     public private(set) var parent: [UInt32] = []
@@ -143,6 +143,23 @@ public struct FlameTree: Sendable {
         // ...but a depth-first stack numbers a node's later children only after the earlier
         // ones' subtrees, so the numbering above is by creation, not preorder: renumber.
         renumberInPreorder()
+        keepUsedFrames()
+    }
+
+    /// Drops the frames no node kept uses (those of the folded paths), so that the tree's
+    /// size follows its nodes, not the dump's distinct frames. O(P).
+    private mutating func keepUsedFrames() {
+        var newID = [UInt32](repeating: .max, count: frames.count)
+        var kept: [FlameFrame] = []
+        for v in 1 ..< count {
+            let f = Int(frame[v])
+            if newID[f] == .max {
+                newID[f] = UInt32(kept.count)
+                kept.append(frames[f])
+            }
+            frame[v] = newID[f]
+        }
+        frames = kept
     }
 
     private mutating func appendNode(frame f: UInt32, parent p: UInt32, selfSize s: UInt64, selfCount sc: UInt64,
