@@ -48,4 +48,46 @@ struct ReportSizeTests {
             #expect(total == UInt64(expected), "\(view)")
         }
     }
+
+    /// Three dumps of one process: an old chain 5,000 objects long whose last link gains 100
+    /// new Strings a dump: one leak, whose holder's root path has 5,001 steps.
+    static func deepLeak(_ k: Int) -> String {
+        var lines = [#"{"type":"ROOT", "root":"global_tbl", "references":["0x10000"]}"#,
+                     #"{"address":"0x20", "type":"CLASS", "name":"Link", "memsize":500}"#]
+        let n = 5_000
+        func link(_ i: Int) -> String { "\"0x\(String(0x10000 + 16 * i, radix: 16))\"" }
+        let strings = (0 ..< 100 * (k - 1)).map { "\"0x\(String(0x900000 + 16 * $0, radix: 16))\"" }
+        for i in 0 ..< n {
+            let refs = i + 1 < n ? [link(i + 1)] : strings
+            lines.append(#"{"address":\#(link(i)), "type":"OBJECT", "class":"0x20", "references":[\#(refs.joined(separator: ","))], "file":"chain.rb", "line":3, "method":"add", "generation":1, "memsize":40}"#)
+        }
+        for j in 0 ..< strings.count {
+            lines.append(#"{"address":\#(strings[j]), "type":"STRING", "file":"leak.rb", "line":7, "method":"call", "generation":\#(j < 100 ? 5 : 9), "bytesize":3, "memsize":40}"#)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test("A leak at the end of a chain 5,000 long: its root paths in the page are 40 steps, one of them counting the rest")
+    func deepPaths() throws {
+        let paths = try (1 ... 3).map { k in
+            let url = ReportPages.directory.appendingPathComponent("deep-\(k).json")
+            try Data(Self.deepLeak(k).utf8).write(to: url)
+            return url.path
+        }
+        let page = try ReportPages.clean(Result { try ReportPages.make("deep.html", paths) })
+        #expect(page.html.utf8.count < 500_000, "\(page.html.utf8.count) bytes")
+        let leaks = try #require((try page.data()["leaks"] as? [String: Any])?["leaks"] as? [[String: Any]])
+        try #require(leaks.count == 1)
+        let path = try #require(leaks[0]["root_path"] as? [[String: Any]])
+        #expect(path.count == HTMLReportLimits.pathHops)
+        let elided = path.compactMap { $0["elided"] as? Int }
+        #expect(elided == [5_001 - HTMLReportLimits.pathHops + 1], "root, 5,000 links: \(elided)")
+        #expect(path.first?["root"] as? String == "global_tbl")
+        #expect(path.last?["address"] as? String == "0x\(String(0x10000 + 16 * 4_999, radix: 16))", "the last link holds the leak")
+    }
+}
+
+/// The page's bound on a root path (HTMLReport.pathHops), as the tests expect it.
+enum HTMLReportLimits {
+    static let pathHops = 40
 }

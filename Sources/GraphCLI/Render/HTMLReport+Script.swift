@@ -72,11 +72,17 @@ function sparkline(series) {
   var t = svg('title', {}); t.textContent = series.map(count).join(' \u2192 '); box.appendChild(t);
   return box;
 }
+// A root path, its steps numbered from the root (an elided run of hops counts in the numbers).
 function pathList(path) {
-  var ol = el('ol', { cls: 'path' });
+  var ol = el('ol', { cls: 'path' }), hop = 1;
   (path || []).forEach(function (step) {
-    if (step.root !== undefined) ol.appendChild(el('li', {}, [el('span', { cls: 'root', text: 'ROOT ' + step.root }), step.native_stack ? ' (a native stack: no other root reaches it)' : '']));
-    else ol.appendChild(el('li', { text: objectLabel(step) }));
+    var li;
+    if (step.elided !== undefined) li = el('li', { cls: 'muted', text: '\u2026 ' + count(step.elided) + ' more hops (retention why ADDRESS DUMP shows them all) \u2026' });
+    else if (step.root !== undefined) li = el('li', {}, [el('span', { cls: 'root', text: 'ROOT ' + step.root }), step.native_stack ? ' (a native stack: no other root reaches it)' : '']);
+    else li = el('li', { text: objectLabel(step) });
+    li.value = hop;
+    hop += step.elided !== undefined ? step.elided : 1;
+    ol.appendChild(li);
   });
   return ol;
 }

@@ -117,6 +117,28 @@ enum HTMLReport {
         return .object([("starts", .array(startList)), ("nodes", .array(nodes))])
     }
 
+    /// A root path is kept to its first and last hops around one step that counts the rest
+    /// (`{"elided": n}`): a leak down a linked list a million long has a million-hop path.
+    static let pathHops = 40
+
+    /// `json` with every `root_path` array shortened to ``pathHops`` steps. Recursive over
+    /// the JSON document (a few levels deep), not the graph.
+    static func shorteningPaths(_ json: JSON) -> JSON {
+        switch json {
+        case let .object(pairs):
+            return .object(pairs.map { key, value in
+                if key == "root_path", case let .array(steps) = value, steps.count > pathHops {
+                    let head = pathHops / 2, tail = pathHops - head - 1
+                    return (key, .array(Array(steps.prefix(head)) + [.object([("elided", .int(steps.count - head - tail))])]
+                                        + Array(steps.suffix(tail))))
+                }
+                return (key, shorteningPaths(value))
+            })
+        case let .array(items): return .array(items.map(shorteningPaths))
+        default: return json
+        }
+    }
+
     /// The whole page.
     static func page(_ c: Content) -> String {
         let data = JSON.object([
@@ -124,7 +146,7 @@ enum HTMLReport {
             ("dumps", .array(c.dumps.map { .string($0) })), ("show_values", .bool(c.showValues)),
             ("rootless", .bool(c.rootless)),
             ("dump", c.dump ?? .null), ("notes", c.notes ?? .array([])),
-            ("leaks", c.leaks ?? .null), ("diff", c.diff ?? .null), ("top", c.top ?? .null),
+            ("leaks", c.leaks.map(shorteningPaths) ?? .null), ("diff", c.diff ?? .null), ("top", c.top ?? .null),
             ("waste", c.waste ?? .null), ("flame", c.flame ?? .null), ("retainers", c.retainers ?? .null),
             ("icicle", .object([("share", .double(icicleShare)), ("children", .int(icicleChildren)), ("depth", .int(icicleDepth))])),
         ])
