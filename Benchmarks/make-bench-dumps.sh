@@ -17,7 +17,8 @@
 #   Benchmarks/make-bench-dumps.sh --large [OUT_DIR]   OUT_DIR/large-heap3.json and its facts
 #   (SCALE defaults to 860 there: about 5.0 GB, 14.9 million objects). The program writes three
 #   dumps as always and the first two are deleted as soon as it is done: about 12 GB of disk
-#   while it runs, 5 GB kept, a peak of about 7 GB of memory, 10 minutes. Delete it when done.
+#   while it runs, 5 GB kept, a peak of about 7 GB of memory, 22 minutes on one core. Delete it
+#   when done.
 #
 # If the marker exists and every file still has the size it records, nothing is regenerated
 # (delete the marker to force it). Runs from the repository root whatever the current directory,
