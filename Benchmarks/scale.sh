@@ -28,23 +28,14 @@ SMALL="$DATA/bench-heap3.json"
 LARGE="$LARGE_DATA/large-heap3.json"
 LOG="$(mktemp -d)"
 trap 'rm -rf "$LOG"' EXIT
+# shellcheck source=Benchmarks/measure.sh
+source "$ROOT/Benchmarks/measure.sh"
 
 for ((i = 0; i < RUNS; i++)); do
   for name in small large; do
     dump="$SMALL"; [ "$name" = large ] && dump="$LARGE"
     cat "$dump" > /dev/null  # from the page cache, as far as it holds it
-    /usr/bin/time -v "$BIN" summary -q "$dump" > /dev/null 2> "$LOG/time.txt" || {
-      echo "scale.sh: summary of $dump failed:" >&2; cat "$LOG/time.txt" >&2; exit 1; }
-    python3 - "$name" "$LOG/time.txt" >> "$LOG/results" <<'PY'
-import sys, re
-text = open(sys.argv[2]).read()
-wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
-secs = 0.0
-for part in wall.split(":"):
-    secs = secs * 60 + float(part)
-rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
-print(sys.argv[1], secs, rss)
-PY
+    measure "$name" "$BIN" summary -q "$dump"
   done
 done
 
