@@ -4,8 +4,9 @@ import GraphModel
 /// comparisons: the objects `d` dominates (its subtree, itself included) are exactly the
 /// numbers `number[d] ..< number[d] + size(d)`.
 ///
-/// Built on demand (only the leak analysis needs it), so `top` and `why` do not pay its 4
-/// bytes an object.
+/// Built on demand, by the leak searches (`Reachability.retained`) and `top`'s totals
+/// (``topmostTotals(_:derived:tree:)``, with the order), so `why` does not pay its 4 bytes an
+/// object, and a tree's users that need neither keep only the tree.
 struct DominatorSubtrees: Sendable {
     /// Each object's number in a preorder of the dominator tree, the super-root's (0) last;
     /// `UInt32.max` for an object no root reaches.
