@@ -13,17 +13,37 @@
 # peak of 1.5 GB of memory. Count a dump with:
 #   ruby Examples/shop/check_dumps.rb --counts-only Benchmarks/data/bench-heap3.json
 #
+# On demand, one larger dump for the scale benchmark (Benchmarks/scale.sh), never committed:
+#   Benchmarks/make-bench-dumps.sh --large [OUT_DIR]   OUT_DIR/large-heap3.json and its facts
+#   (SCALE defaults to 860 there: about 5.0 GB, 14.9 million objects). The program writes three
+#   dumps as always and the first two are deleted as soon as it is done: about 12 GB of disk
+#   while it runs, 5 GB kept, a peak of about 7 GB of memory, 22 minutes on one core. Delete it
+#   when done.
+#
 # If the marker exists and every file still has the size it records, nothing is regenerated
 # (delete the marker to force it). Runs from the repository root whatever the current directory,
 # so that the allocation "file" in the dumps is Examples/shop/shop.rb.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LARGE=0
+if [ "${1:-}" = "--large" ]; then
+  LARGE=1
+  shift
+fi
 OUT="${1:-$ROOT/Benchmarks/data}"
-SCALE="${SCALE:-200}"
 RUBY="${RUBY:-ruby}"
-PREFIX=bench
-MARKER_NAME=bench-dumps.complete
+if [ "$LARGE" = 1 ]; then
+  SCALE="${SCALE:-860}"
+  PREFIX=large
+  MARKER_NAME=large-dump.complete
+  KEPT="3"        # the dumps kept, by number
+else
+  SCALE="${SCALE:-200}"
+  PREFIX=bench
+  MARKER_NAME=bench-dumps.complete
+  KEPT="1 2 3"
+fi
 
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
@@ -38,7 +58,7 @@ complete() {
     [ "$(wc -c < "$OUT/$name")" -eq "$size" ] || return 1
     n=$((n + 1))
   done < <(sed -n 's/^file //p' "$MARKER")
-  [ "$n" -eq 6 ]
+  [ "$n" -eq $(( $(echo $KEPT | wc -w) * 2 )) ]
 }
 
 if complete; then
@@ -51,12 +71,15 @@ cd "$ROOT"
 start=$(date +%s)
 "$RUBY" --disable-gems Examples/shop/shop.rb "$OUT" --dumps 3 --scale "$SCALE" --prefix "$PREFIX"
 end=$(date +%s)
+for k in 1 2 3; do
+  case " $KEPT " in *" $k "*) ;; *) rm -f "$OUT/$PREFIX-heap$k.json" "$OUT/$PREFIX-heap$k.facts.json" ;; esac
+done
 
 {
   echo "scale $SCALE"
   echo "ruby $("$RUBY" -e 'print RUBY_DESCRIPTION')"
   echo "generated $(date -u +%Y-%m-%dT%H:%M:%SZ) in $((end - start)) s"
-  for k in 1 2 3; do
+  for k in $KEPT; do
     for f in "$PREFIX-heap$k.json" "$PREFIX-heap$k.facts.json"; do
       echo "file $f $(wc -c < "$OUT/$f")"
     done

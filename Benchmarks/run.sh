@@ -45,22 +45,8 @@ HASH=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accumula
 LOG="$(mktemp -d)"
 trap 'rm -rf "$LOG"' EXIT
 
-# measure NAME COMMAND...: one run; appends "NAME wall_seconds peak_kb" to $LOG/results.
-measure() {
-  local name="$1"; shift
-  /usr/bin/time -v "$@" > /dev/null 2> "$LOG/time.txt" || {
-    echo "run.sh: '$*' failed:" >&2; cat "$LOG/time.txt" >&2; exit 1; }
-  python3 - "$name" "$LOG/time.txt" >> "$LOG/results" <<'PY'
-import sys, re
-text = open(sys.argv[2]).read()
-wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
-secs = 0.0
-for part in wall.split(":"):
-    secs = secs * 60 + float(part)
-rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
-print(sys.argv[1], secs, rss)
-PY
-}
+# shellcheck source=Benchmarks/measure.sh
+source "$ROOT/Benchmarks/measure.sh"
 
 cat "${ALL[@]}" > /dev/null  # warm the page cache, as for every later run
 for ((i = 0; i < RUNS; i++)); do

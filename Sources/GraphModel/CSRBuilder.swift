@@ -3,8 +3,8 @@
 /// sum), then place each item at its row's next free slot.
 ///
 /// Row `r`'s items end up in `items[start[r] ..< start[r + 1]]`, in the order they were
-/// placed. The graph's reversed edges (`Predecessors`) and the dominator tree's children
-/// (`DominatorChildren`) are built with ``build(rows:count:place:)``; the graph's own edges,
+/// placed. The graph's reversed edges (`Predecessors`) are built with
+/// ``build(rows:count:place:)``; the graph's own edges,
 /// laid out in row order as they are resolved, take only ``starts(fromCounts:)``.
 ///
 ///     let (start, items) = CSRBuilder.build(rows: n,

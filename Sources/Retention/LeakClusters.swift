@@ -42,8 +42,9 @@ extension LeakReport {
     /// together. Matches each cluster against `rules`, and computes what the leaked objects
     /// outside ignored clusters retain.
     ///
-    /// - Complexity: O(C × (V + E)) for C clusters of several groups (one search each), and
-    ///   two more searches when a rule matches.
+    /// - Complexity: one search for each of C clusters of several groups, and two more when a
+    ///   rule matches, each confined to a dominator subtree (O(V + E) at worst, see
+    ///   `Reachability.retained`).
     mutating func addClusters(rules: [RetainerRule]) {
         guard let tree = retention?.tree else { return }
         var clusters: [LeakCluster] = []

@@ -21,8 +21,11 @@ extension LeakReport {
     /// ranks the groups by it, and finds the accumulation point of the first `limit` groups
     /// and of every group that holds at least 1% of the leaked memsize.
     ///
-    /// - Complexity: O(G × (V + E)) for G = min(groups, `retentionLimit`): one search from
-    ///   the roots with the group's objects taken away, per group.
+    /// - Complexity: one search per group for G = min(groups, `retentionLimit`), each confined
+    ///   to the dominator subtree of the group's lowest common dominator
+    ///   (``Reachability/retained(_:_:removing:)``): O(Σ |subtree(d_g)| + the edges within),
+    ///   and O(V + E) for each group (and the union of all) whose objects only the roots as a
+    ///   whole hold together.
     mutating func addRetention(tree: DominatorTree, paths: RootPaths, limit: Int, retentionLimit: Int = 50) {
         // One search per group, and one for all of them together (the last set), on all cores.
         let sets = groups.prefix(retentionLimit).map(\.members) + [groups.flatMap(\.members)]
@@ -70,53 +73,5 @@ extension LeakReport {
         let object = ObjectIndex(rawValue: best.key)
         return AccumulationPoint(object: object, holds: best.value, lookedAt: looked.count,
                                  path: paths.shortestPath(to: object))
-    }
-}
-
-/// Searches from the roots with some objects taken away.
-enum Reachability {
-    /// For each set: what would be freed if its objects were gone (the memsize and number of
-    /// the reachable objects the roots no longer reach without them, the set's own included).
-    /// The searches run on all cores.
-    ///
-    /// - Complexity: O(S × (V + E)) for S sets.
-    static func retained(_ graph: HeapGraph, _ tree: DominatorTree, removing sets: [[ObjectIndex]]) -> [(size: UInt64, count: UInt64)] {
-        guard !sets.isEmpty else { return [] }
-        var reachableTotal: UInt64 = 0
-        for m in graph.memsize { reachableTotal &+= m }
-        reachableTotal &-= tree.unreachable.memsize
-        let reachableCount = UInt64(graph.count - tree.unreachable.count)
-        let workers = min(processorCount, sets.count)
-        let results = parallelMap(count: workers) { w -> [(index: Int, size: UInt64, count: Int)] in
-            var mark = [Bool](repeating: false, count: graph.count)
-            var out: [(index: Int, size: UInt64, count: Int)] = []
-            for k in stride(from: w, to: sets.count, by: workers) {
-                for m in sets[k] { mark[m.int] = true }
-                let reached = memsizeReached(graph, avoiding: mark)
-                out.append((k, reached.size, reached.count))
-                for m in sets[k] { mark[m.int] = false }
-            }
-            return out
-        }
-        var retained = [(size: UInt64, count: UInt64)](repeating: (0, 0), count: sets.count)
-        for (k, size, count) in results.joined() {
-            retained[k] = (reachableTotal &- size, reachableCount - UInt64(count))
-        }
-        return retained
-    }
-
-    /// The memsize and number of objects the roots reach when the marked objects are absent.
-    ///
-    /// - Complexity: O(V + E).
-    static func memsizeReached(_ graph: HeapGraph, avoiding: [Bool]) -> (size: UInt64, count: Int) {
-        var seen = avoiding
-        var size: UInt64 = 0
-        let count = BreadthFirstSearch.fromRoots(graph) { t, _ in
-            guard !seen[Int(t)] else { return false }
-            seen[Int(t)] = true
-            size &+= graph.memsize[Int(t)]
-            return true
-        }
-        return (size, count)
     }
 }

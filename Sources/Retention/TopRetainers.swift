@@ -21,11 +21,11 @@ public struct TopRetainers: Sendable {
     public var byGem: [RetainerGroup]
 
     /// - Complexity: O(V log top) for the objects (a bounded heap); O(V + G log G) for G
-    ///   groups (one walk of the dominator tree, counting for each group how many of its
-    ///   members are above, then a sort of the groups).
+    ///   groups (one pass over the objects in dominator-tree preorder, keeping per group
+    ///   where its last topmost member's subtree ends, then a sort of the groups).
     public init(_ graph: HeapGraph, _ tree: DominatorTree, top: Int) {
         objects = Self.largest(tree, count: graph.count, top: top)
-        let children = DominatorChildren(tree)
+        let subtrees = DominatorSubtrees(tree, keepingOrder: true)
         // Dense keys: class nodes numbered 0..<classes (then one for "no class"); sites as they are.
         var classNumber = [UInt32](repeating: .max, count: graph.count + 1)  // class node (or count) -> key
         var classNodes: [UInt32] = []
@@ -41,7 +41,7 @@ public struct TopRetainers: Sendable {
         let siteKeys = graph.site.map { $0.isNone ? UInt32(graph.sites.count) : $0.rawValue }
         let gems = SiteGems(graph)
         // A gem's key is its site's, mapped (siteKeys number "no site" as sites.count, as ofSite does).
-        let totals = children.topmostTotals([(classKeys, classNodes.count), (siteKeys, graph.sites.count + 1)],
+        let totals = subtrees.topmostTotals([(classKeys, classNodes.count), (siteKeys, graph.sites.count + 1)],
                                             derived: (from: 1, map: gems.ofSite, keyCount: gems.gems.count), tree: tree)
         byClass = totals[0].map { key, group in
             var g = group
@@ -91,67 +91,53 @@ public struct TopRetainers: Sendable {
     }
 }
 
-/// The dominator tree's children lists, in CSR form.
-struct DominatorChildren {
-    let start: [UInt32]
-    let children: [UInt32]
-    let root: Int
-
-    /// - Complexity: O(V).
-    init(_ tree: DominatorTree) {
-        let n = tree.idom.count
-        root = n
-        // In preorder, so each list keeps the DFS order: the output is deterministic. (The
-        // preorder holds every reachable object, each once: those whose idom is not .max.)
-        (start, children) = CSRBuilder.build(rows: n + 1, count: { rows in
-            for v in tree.preorder { rows.count(Int(tree.idom[Int(v)])) }
-        }, place: { rows in
-            for v in tree.preorder { rows.place(v, in: Int(tree.idom[Int(v)])) }
-        })
-    }
-
+extension DominatorSubtrees {
     /// For each keying (class, site…), per key, the retained totals of the members that have
-    /// no member of the same key among their dominators. One iterative walk of the tree for all
-    /// keyings: entering a node raises its key's count of members on the current chain,
-    /// leaving lowers it. A `derived` keying maps another's keys (a site's to its gem's), so
-    /// that the walk reads no third column per node: its totals follow the keyings'.
+    /// no member of the same key among their dominators (the topmost), in one pass over the
+    /// objects in the numbering's order, for all keyings at once. A `derived` keying maps
+    /// another's keys (a site's to its gem's), so that the pass reads no third column per
+    /// node: its totals follow the keyings'.
+    ///
+    /// In this order every object comes after its dominators and each subtree is the run
+    /// `number[t] ..< number[t] + size(t)`, so per key it is enough to remember where the
+    /// subtree of the last topmost member seen ends: an object is topmost exactly when it
+    /// lies past that end. (If a member `a` of the key dominates `v`, the topmost member `t`
+    /// at or above `a` came before `v`, and every member between `t` and `v` lies in `t`'s
+    /// run, so is not topmost and moved no end: the end is `t`'s, past `v`. If none does,
+    /// the end is that of a topmost member before `v` whose run does not hold `v`, so it
+    /// ends before `v`.) No stack, and the next object is known before this one's columns
+    /// arrive, so the memory reads of many objects overlap.
+    ///
+    /// - Complexity: O(V × keyings) time; per key, five counters.
     func topmostTotals(_ keyings: [(keys: [UInt32], keyCount: Int)], derived: (from: Int, map: [UInt32], keyCount: Int)? = nil,
                        tree: DominatorTree) -> [[(key: UInt32, group: RetainerGroup)]] {
+        precondition(!order.isEmpty || tree.preorder.isEmpty, "topmostTotals needs the order (keepingOrder: true)")
         var counters = keyings.map { KeyCounters(count: $0.keyCount) }
         var derivedCounters = KeyCounters(count: derived?.keyCount ?? 0)
-        // Hoisted out of the walk, so that it copies no tuple (and retains no array) per node.
+        // Hoisted out of the pass, so that it copies no tuple (and retains no array) per node.
         let derivedMap = derived?.map ?? [], from = derived?.from ?? 0, hasDerived = derived != nil
-        var stack: [(node: Int, next: Int)] = [(root, Int(start[root]))]
-        while let top = stack.last {
-            if top.next < Int(start[top.node + 1]) {
-                stack[stack.count - 1].next += 1
-                let v = Int(children[top.next])
-                let size = tree.retainedSize[v], count = UInt64(tree.retainedCount[v])
-                for k in keyings.indices { counters[k].enter(Int(keyings[k].keys[v]), size, count) }
-                if hasDerived { derivedCounters.enter(Int(derivedMap[Int(keyings[from].keys[v])]), size, count) }
-                stack.append((v, Int(start[v])))
-            } else {
-                stack.removeLast()
-                if top.node != root {
-                    for k in keyings.indices { counters[k].active[Int(keyings[k].keys[top.node])] -= 1 }
-                    if hasDerived { derivedCounters.active[Int(derivedMap[Int(keyings[from].keys[top.node])])] -= 1 }
-                }
-            }
+        for (k, v32) in order.enumerated() {
+            let v = Int(v32)
+            let at = UInt32(k + 1), size = tree.retainedSize[v], count = tree.retainedCount[v]
+            let end = at + count
+            for j in keyings.indices { counters[j].enter(Int(keyings[j].keys[v]), at: at, end: end, size, UInt64(count)) }
+            if hasDerived { derivedCounters.enter(Int(derivedMap[Int(keyings[from].keys[v])]), at: at, end: end, size, UInt64(count)) }
         }
         return counters.map { $0.groups() } + (hasDerived ? [derivedCounters.groups()] : [])
     }
 }
 
-/// Per-key counters of one keying during ``DominatorChildren/topmostTotals(_:tree:)``.
+/// Per-key counters of one keying during ``DominatorSubtrees/topmostTotals(_:derived:tree:)``.
 struct KeyCounters {
-    var active: [UInt32]
+    /// Where the subtree of the last topmost member seen ends, in the numbering (0: none yet).
+    var activeEnd: [UInt32]
     var size: [UInt64]
     var count: [UInt64]
     var members: [Int]
     var topmost: [Int]
 
     init(count n: Int) {
-        active = [UInt32](repeating: 0, count: n)
+        activeEnd = [UInt32](repeating: 0, count: n)
         size = [UInt64](repeating: 0, count: n)
         count = [UInt64](repeating: 0, count: n)
         members = [Int](repeating: 0, count: n)
@@ -159,14 +145,14 @@ struct KeyCounters {
     }
 
     @inline(__always)
-    mutating func enter(_ key: Int, _ retainedSize: UInt64, _ retainedCount: UInt64) {
+    mutating func enter(_ key: Int, at number: UInt32, end: UInt32, _ retainedSize: UInt64, _ retainedCount: UInt64) {
         members[key] += 1
-        if active[key] == 0 {
+        if activeEnd[key] <= number {
             topmost[key] += 1
             size[key] &+= retainedSize
             count[key] &+= retainedCount
+            activeEnd[key] = end
         }
-        active[key] += 1
     }
 
     func groups() -> [(key: UInt32, group: RetainerGroup)] {
