@@ -112,12 +112,7 @@ struct DominatorTests {
     @Test("A linked list a million objects deep: no recursion, every link dominates the rest")
     func millionDeepChain() throws {
         let n = 1_000_000
-        var text = #"{"type":"ROOT", "root":"global_tbl", "references":["0x10"]}"# + "\n"
-        text.reserveCapacity(n * 80)
-        for i in 0 ..< n {
-            let next = i + 1 < n ? #", "references":["0x\#(String(0x10 + 40 * (i + 1), radix: 16))"]"# : ""
-            text += #"{"address":"0x\#(String(0x10 + 40 * i, radix: 16))", "type":"OBJECT"\#(next), "memsize":40}"# + "\n"
-        }
+        let text = Dumps.linkedList(n, type: "OBJECT")
         let graph = try Dumps.withFiles([text]) { try DumpLoader.load($0[0]) }
         let tree = DominatorTree(graph)
         let head = try #require(graph.index(ofAddress: 0x10))

@@ -141,12 +141,7 @@ struct FlameTreeTests {
     func deepChain() throws {
         // (The dominator tests take a million; this one runs under the sanitizers in CI too.)
         let n = 200_000
-        var text = #"{"type":"ROOT", "root":"global_tbl", "references":["0x10"]}"# + "\n"
-        text.reserveCapacity(n * 80)
-        for i in 0 ..< n {
-            let next = i + 1 < n ? #", "references":["0x\#(String(0x10 + 40 * (i + 1), radix: 16))"]"# : ""
-            text += #"{"address":"0x\#(String(0x10 + 40 * i, radix: 16))", "type":"ARRAY"\#(next), "memsize":40}"# + "\n"
-        }
+        let text = Dumps.linkedList(n, type: "ARRAY")
         let graph = try Dumps.withFiles([text]) { try DumpLoader.load($0[0]) }
         let tree = DominatorTree(graph)
         let flame = FlameTree(graph, tree, view: .object, maxDepth: 64)

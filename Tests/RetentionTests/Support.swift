@@ -29,6 +29,18 @@ enum Dumps {
         return try body(paths)
     }
 
+    /// A dump of a linked list `n` objects long (at 0x10, 0x38, … 40 bytes apart, 40 bytes
+    /// each), its head held by a global.
+    static func linkedList(_ n: Int, type: String) -> String {
+        var text = #"{"type":"ROOT", "root":"global_tbl", "references":["0x10"]}"# + "\n"
+        text.reserveCapacity(n * 80)
+        for i in 0 ..< n {
+            let next = i + 1 < n ? #", "references":["0x\#(String(0x10 + 40 * (i + 1), radix: 16))"]"# : ""
+            text += #"{"address":"0x\#(String(0x10 + 40 * i, radix: 16))", "type":"\#(type)"\#(next), "memsize":40}"# + "\n"
+        }
+        return text
+    }
+
     /// Reads a dump (gzipped or not) as text lines, for oracles written without the parser.
     static func lines(_ path: String) throws -> [Substring] {
         let data = path.hasSuffix(".gz") ? try Tools.gunzip(path) : try Data(contentsOf: URL(fileURLWithPath: path))
