@@ -18,7 +18,7 @@ public struct RetainerGraph: Sendable {
     }
 
     public private(set) var nodes: [Node] = []
-    /// Indices into `nodes` of the objects the search started from, in the order given.
+    /// Indices into `nodes` of the objects the search started from, each once, in the order given.
     public private(set) var starts: [Int] = []
 
     /// Breadth first from `starts` over the reversed edges, at most `depth` hops and `fanIn`
@@ -45,7 +45,7 @@ public struct RetainerGraph: Sendable {
             nodeOf[o.rawValue] = nodes.count - 1
             return nodes.count - 1
         }
-        for o in startObjects where nodeOf[o.rawValue] == nil || !starts.contains(nodeOf[o.rawValue]!) {
+        for o in startObjects where nodeOf[o.rawValue] == nil {
             guard nodes.count < limit else { break }
             starts.append(add(o, hop: 0))
         }

@@ -98,9 +98,10 @@ enum HTMLReport {
     }
 
     static func retainers(_ r: RetainerGraph, starts: [(ObjectIndex, String)], _ graph: HeapGraph, _ tree: DominatorTree) -> JSON {
+        let nodeOf = Dictionary(uniqueKeysWithValues: r.nodes.enumerated().map { ($0.element.object, $0.offset) })
         var why: [Int: [String]] = [:]
         for (o, label) in starts {
-            if let k = r.nodes.firstIndex(where: { $0.object == o }) { why[k, default: []].append(label) }
+            if let k = nodeOf[o] { why[k, default: []].append(label) }
         }
         let nodes: [JSON] = r.nodes.map { n in
             .object([
@@ -109,10 +110,8 @@ enum HTMLReport {
                 ("expanded", .bool(n.isExpanded)), ("roots", .array(n.roots.map { .string($0) })),
             ])
         }
-        var seen = Set<Int>()
-        let startList: [JSON] = r.starts.compactMap { k in
-            guard seen.insert(k).inserted else { return nil }
-            return .object([("node", .int(k)), ("why", .string((why[k] ?? []).joined(separator: ", ")))])
+        let startList: [JSON] = r.starts.map { k in
+            .object([("node", .int(k)), ("why", .string((why[k] ?? []).joined(separator: ", ")))])
         }
         return .object([("starts", .array(startList)), ("nodes", .array(nodes))])
     }
