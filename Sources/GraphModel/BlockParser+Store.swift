@@ -72,10 +72,17 @@ extension BlockParser {
                 // Recovered bytes, not JSON text: escape them, so the table holds one form.
                 file = Self.escaped(raw).withUnsafeBufferPointer { out.strings.intern($0) }
             } else {
-                file = f.file.map { out.strings.intern($0) } ?? .none
+                file = f.file.map { lastFile.intern($0, in: &out.strings) } ?? .none
             }
-            let method = f.unreadableMethod ? out.strings.intern(unreadable) : f.method.map { out.strings.intern($0) } ?? .none
-            siteID = out.internSite(AllocationSite(file: file, line: f.line ?? 0, method: method))
+            let method = f.unreadableMethod ? out.strings.intern(unreadable)
+                : f.method.map { lastMethod.intern($0, in: &out.strings) } ?? .none
+            let site = AllocationSite(file: file, line: f.line ?? 0, method: method)
+            if let last = lastSite, last.site == site {
+                siteID = last.id
+            } else {
+                siteID = out.internSite(site)
+                lastSite = (site, siteID)
+            }
         }
         out.site.append(siteID)
         if siteID != .max || f.generation != .max { out.counts.objectsWithAllocationInfo += 1 }

@@ -43,6 +43,24 @@ struct RecordFields {
     var note: String? = nil
 }
 
+/// A string interned last, and its ID (see ``BlockParser/lastFile``).
+struct InternCache {
+    var text = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    var id = StringID.none
+
+    /// The ID of `text` in `strings`: the cached one when the bytes are the same.
+    @inline(__always)
+    mutating func intern(_ text: UnsafeBufferPointer<UInt8>, in strings: inout StringTable) -> StringID {
+        if text.count == self.text.count, !id.isNone,
+           text.count == 0 || memcmp(text.baseAddress!, self.text.baseAddress!, text.count) == 0 {
+            return id
+        }
+        self.text = text
+        id = strings.intern(text)
+        return id
+    }
+}
+
 /// Parses the records of one block of dump text into a ``ParsedBlock``.
 ///
 /// A record is a physical line that starts with `{`, plus any following lines that do not
@@ -58,6 +76,13 @@ struct BlockParser {
     /// Whether references are read (off for the dumps of a diff whose edges are not needed:
     /// their arrays are then only skipped over).
     private let keepReferences: Bool
+    /// The file and method names interned last, and the site: consecutive records mostly
+    /// share them (objects allocated together lie together in the heap), so most records
+    /// compare their bytes once instead of hashing them. They point into the bytes being
+    /// parsed, and live only as long as this parser, within ``parse(_:endsDump:keepReferences:into:)``.
+    var lastFile = InternCache()
+    var lastMethod = InternCache()
+    var lastSite: (site: AllocationSite, id: UInt32)? = nil
 
     private init(into block: ParsedBlock, endsDump: Bool, keepReferences: Bool) {
         self.out = block
@@ -196,26 +221,72 @@ struct BlockParser {
     /// Reads fields from the next key to the record's end: the rest of ``readFields``, also
     /// where recovery goes on after a broken value.
     mutating func readFieldList(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
+        c.skipSpace()
         while true {
-            c.skipSpace()
             let keyStart = c.p
-            guard let (key, _) = c.string() else { return false }
-            c.skipSpace()
-            guard c.consume(UInt8(ascii: ":")) else {
-                c.fail(.expected("':' after a field name"))
-                return false
+            let k: RecordKey
+            if let known = Self.knownKey(&c) {
+                k = known
+            } else {
+                guard let key = c.fieldName() else { return false }
+                k = RecordKey.match(key)
             }
-            c.skipSpace()
-            let k = RecordKey.match(key)
             f.currentKey = k
             guard readValue(k, keyStart: keyStart, &c, &f) else { return false }
+            // `, "`: how Ruby separates fields, the next name's quote included.
+            if c.end - c.p >= 3, c.p[0] == UInt8(ascii: ","), c.p[1] == UInt8(ascii: " "), c.p[2] == UInt8(ascii: "\"") {
+                c.p += 2
+                continue
+            }
             c.skipSpace()
-            if c.consume(UInt8(ascii: ",")) { continue }
+            if c.consume(UInt8(ascii: ",")) {
+                c.skipSpace()
+                continue
+            }
             if c.consume(UInt8(ascii: "}")) { break }
             c.fail(.expected("',' or '}' after a field"))
             return false
         }
         return readRecordEnd(&c, &f)
+    }
+
+    /// The names Ruby writes, each with its quotes and the colon right after it, recognised by
+    /// their first letter and a compare of their bytes (``Cursor/literal(_:)``). Moves past the name, the
+    /// colon and any space after it; `nil` (nothing moved) for anything else, which
+    /// ``Cursor/fieldName(colon:)`` and ``RecordKey/match(_:)`` then read: a name matched here is
+    /// exactly the bytes between its quotes, with no escape, so both ways give the same key.
+    @inline(__always)
+    private static func knownKey(_ c: inout Cursor) -> RecordKey? {
+        guard c.end - c.p >= 2, c.p[0] == UInt8(ascii: "\"") else { return nil }
+        let found: RecordKey?
+        switch c.p[1] {
+        case UInt8(ascii: "a"): found = c.literal("\"address\":") ? .address : nil
+        case UInt8(ascii: "t"): found = c.literal("\"type\":") ? .type : nil
+        case UInt8(ascii: "c"):
+            found = c.literal("\"class\":") ? .class : c.literal("\"capacity\":") ? .other : nil
+        case UInt8(ascii: "r"): found = c.literal("\"references\":") ? .references : nil
+        case UInt8(ascii: "f"):
+            found = c.literal("\"file\":") ? .file : c.literal("\"flags\":") ? .flags
+                : c.literal("\"frozen\":") ? .frozen : c.literal("\"fstring\":") ? .fstring : nil
+        case UInt8(ascii: "l"):
+            found = c.literal("\"line\":") ? .line : c.literal("\"length\":") ? .length : nil
+        case UInt8(ascii: "m"):
+            found = c.literal("\"method\":") ? .method : c.literal("\"memsize\":") ? .memsize : nil
+        case UInt8(ascii: "g"): found = c.literal("\"generation\":") ? .generation : nil
+        case UInt8(ascii: "b"): found = c.literal("\"bytesize\":") ? .bytesize : nil
+        case UInt8(ascii: "v"): found = c.literal("\"value\":") ? .value : nil
+        case UInt8(ascii: "e"):
+            found = c.literal("\"embedded\":") ? .other : c.literal("\"encoding\":") ? .encoding : nil
+        case UInt8(ascii: "i"):
+            found = c.literal("\"ivars\":") ? .ivars : c.literal("\"imemo_type\":") ? .imemoType : nil
+        case UInt8(ascii: "s"):
+            found = c.literal("\"size\":") ? .size : c.literal("\"shared\":") ? .shared
+                : c.literal("\"slot_size\":") ? .slotSize : c.literal("\"shape_id\":") ? .other : nil
+        default: found = nil
+        }
+        guard let found else { return nil }
+        c.skipSpace()
+        return found
     }
 
     /// After the closing `}`: nothing but space, and a type was read.
@@ -239,16 +310,14 @@ struct BlockParser {
                                     _ c: inout Cursor, _ f: inout RecordFields) -> Bool {
         switch k {
         case .address:
-            guard let (body, _) = c.string() else { return false }
-            guard let a = Address.parse(body) else { c.fail(.badAddress); return false }
+            guard let a = Self.readAddress(&c) else { return false }
             f.address = a
         case .type:
             guard let (body, _) = c.string() else { return false }
             f.type = ObjectType.named(body) ?? .unknown
             f.typeName = body
         case .class:
-            guard let (body, _) = c.string() else { return false }
-            guard let a = Address.parse(body) else { c.fail(.badAddress); return false }
+            guard let a = Self.readAddress(&c) else { return false }
             f.classAddress = a
         case .references:
             return readReferences(&c, &f)
@@ -339,8 +408,7 @@ struct BlockParser {
         if c.consume(UInt8(ascii: "]")) { return true }
         while true {
             c.skipSpace()
-            guard let (body, _) = c.string() else { return false }
-            guard let a = Address.parse(body) else { c.fail(.badAddress); return false }
+            guard let a = Self.readAddress(&c) else { return false }
             out.references.append(a)
             c.skipSpace()
             if c.consume(UInt8(ascii: ",")) { continue }
@@ -348,6 +416,42 @@ struct BlockParser {
             c.fail(.expected("',' or ']' in the references"))
             return false
         }
+    }
+
+    /// A JSON string holding an address (any form ``Address/parse(_:)`` reads).
+    ///
+    /// The form Ruby writes, `"0x` and 1 to 16 hex digits and `"`, is read in one pass; any
+    /// other goes through ``Cursor/string()`` and ``Address/parse(_:)``, so the value and any
+    /// problem are the same.
+    @inline(__always)
+    private static func readAddress(_ c: inout Cursor) -> UInt64? {
+        let p = c.p
+        if c.end - p >= 4, p[0] == UInt8(ascii: "\""), p[1] == UInt8(ascii: "0"), p[2] == UInt8(ascii: "x") {
+            let digits = p + 3
+            if c.end - digits >= 17 {
+                let (value, count) = ASCII.hexPrefix16(digits)
+                if count >= 1, count <= 16, digits[count] == UInt8(ascii: "\"") {
+                    c.p = digits + count + 1
+                    return value
+                }
+            }
+            var q = digits
+            let limit = min(c.end, digits + 17)
+            var value: UInt64 = 0
+            while q < limit {
+                let d = ASCII.hexDigit(q.pointee)
+                if d > 15 { break }
+                value = value << 4 | UInt64(d)
+                q += 1
+            }
+            if q < c.end, q.pointee == UInt8(ascii: "\""), q - digits >= 1, q - digits <= 16 {
+                c.p = q + 1
+                return value
+            }
+        }
+        guard let (body, _) = c.string() else { return nil }
+        guard let a = Address.parse(body) else { c.fail(.badAddress); return nil }
+        return a
     }
 
     /// A key read only for the Ruby version it shows (``DumpFeatures``); its value is checked
@@ -399,17 +503,13 @@ struct BlockParser {
         if c.consume(UInt8(ascii: "}")) { return true }
         while true {
             c.skipSpace()
-            guard let (key, _) = c.string() else { return false }
-            c.skipSpace()
-            guard c.consume(UInt8(ascii: ":")) else { c.fail(.expected("':' in flags")); return false }
-            c.skipSpace()
-            if key.count == 3, key[0] == UInt8(ascii: "o"), key[1] == UInt8(ascii: "l"), key[2] == UInt8(ascii: "d"),
-               c.literal("true") {
+            // The flags Ruby writes, whole (name and value): `old` is kept, the rest mean nothing here.
+            if c.literal("\"old\":true") {
                 f.flags.insert(.old)
-            } else {
-                // Ruby 4.0 writes integers (`"age":2`, `"object_id":16`) among the booleans.
-                if c.p < c.end, ASCII.isDigit(c.p.pointee) { out.counts.features.insert(.integerFlags) }
-                guard c.skipValue() else { return false }
+            } else if c.literal("\"wb_protected\":true") || c.literal("\"uncollectible\":true") || c.literal("\"marked\":true") {
+                // Nothing to keep.
+            } else if !readGCFlag(&c, &f) {
+                return false
             }
             c.skipSpace()
             if c.consume(UInt8(ascii: ",")) { continue }
@@ -417,6 +517,19 @@ struct BlockParser {
             c.fail(.expected("',' or '}' in flags"))
             return false
         }
+    }
+
+    /// One flag of `flags`, name and value, read by the general rules.
+    private mutating func readGCFlag(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
+        guard let key = c.fieldName(colon: "':' in flags") else { return false }
+        if key.count == 3, key[0] == UInt8(ascii: "o"), key[1] == UInt8(ascii: "l"), key[2] == UInt8(ascii: "d"),
+           c.literal("true") {
+            f.flags.insert(.old)
+            return true
+        }
+        // Ruby 4.0 writes integers (`"age":2`, `"object_id":16`) among the booleans.
+        if c.p < c.end, ASCII.isDigit(c.p.pointee) { out.counts.features.insert(.integerFlags) }
+        return c.skipValue()
     }
 
     private func clamp64(_ n: (magnitude: UInt64, negative: Bool, overflow: Bool), _ key: RecordKey,

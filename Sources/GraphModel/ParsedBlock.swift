@@ -59,8 +59,8 @@ struct ParsedBlock {
 
     /// The index of `name` in ``commonEncodings``.
     static func encodingCode(_ name: UnsafeBufferPointer<UInt8>) -> UInt8? {
-        if name.elementsEqual("UTF-8".utf8) { return 0 }
-        if name.elementsEqual("US-ASCII".utf8) { return 1 }
+        if BlockParser.equals(name, "UTF-8") { return 0 }
+        if BlockParser.equals(name, "US-ASCII") { return 1 }
         return nil
     }
 
