@@ -90,15 +90,27 @@ public struct HeapSummary: Sendable {
         var total = Tally()
         var types = [Tally](repeating: Tally(), count: ObjectType.allCases.count)
         var sites = [Tally](repeating: Tally(), count: graph.sites.count + 1)
-        var classes: [UInt32: Tally] = [:]
+        // Each class node's tally: its slot in `classTallies`, by node (the last slot is for
+        // objects without a class). An array, not a dictionary: no hash per object.
+        var classSlot = [UInt32](repeating: .max, count: graph.count + 1)
+        var classNodes: [UInt32] = []
+        var classTallies: [Tally] = []
         for i in graph.indices {
             let m = graph.memsize[i], b = graph.bytesize[i]
             total.add(memsize: m, bytesize: b)
             types[Int(graph.type[i].rawValue)].add(memsize: m, bytesize: b)
             let s = graph.site[i]
             sites[s.isNone ? graph.sites.count : Int(s.rawValue)].add(memsize: m, bytesize: b)
-            classes[graph.classIndex[i], default: Tally()].add(memsize: m, bytesize: b)
+            let c = graph.classIndex[i]
+            let node = c == .max ? graph.count : Int(c)
+            if classSlot[node] == .max {
+                classSlot[node] = UInt32(classTallies.count)
+                classNodes.append(c)
+                classTallies.append(Tally())
+            }
+            classTallies[Int(classSlot[node])].add(memsize: m, bytesize: b)
         }
+        classSlot = []
         self.total = total
         if graph.diagnostics.hasRoots {
             let reached = Reachability.memsizeReached(graph, avoiding: [Bool](repeating: false, count: graph.count))
@@ -126,7 +138,7 @@ public struct HeapSummary: Sendable {
             SummaryGroup(key: .gem(gems.gems[$0]), tally: gemTallies[$0])
         }
         var classGroups: [SummaryGroup] = []
-        for (node, tally) in classes {
+        for (node, tally) in zip(classNodes, classTallies) {
             classGroups.append(SummaryGroup(key: .class(node == .max ? nil : graph.classIdentity(ofClassNode: ObjectIndex(rawValue: node))), tally: tally))
         }
         self.typeGroups = typeGroups.count
