@@ -7,8 +7,8 @@ public enum LeakAnalysis {
     /// - Parameters:
     ///   - accumulationLimit: how many of the largest groups get an accumulation point.
     /// - Complexity: the diff's O(V + E) per dump, the dominator tree's, and
-    ///   the retained sizes of G ≤ 50 groups, each a search confined to a dominator subtree
-    ///   (O(V + E) at worst, see ``LeakReport/addRetention``).
+    ///   the retained sizes of G ≤ 50 groups (about O(V + E) in all, see
+    ///   ``LeakReport/addRetention``).
     ///   - grouping: `nil` for the default (``LeakDiff/run(paths:grouping:includeRuntime:load:)``).
     ///   - includeRuntime: whether Ruby's own objects are groups (else one tally apart).
     ///   - rules: retainers the team accepts: the leaks they match are marked and left out of

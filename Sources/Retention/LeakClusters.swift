@@ -42,9 +42,9 @@ extension LeakReport {
     /// together. Matches each cluster against `rules`, and computes what the leaked objects
     /// outside ignored clusters retain.
     ///
-    /// - Complexity: one search for each of C clusters of several groups, and two more when a
-    ///   rule matches, each confined to a dominator subtree (O(V + E) at worst, see
-    ///   `Reachability.retained`).
+    /// - Complexity: the retained sizes of C clusters of several groups, and two more sets
+    ///   when a rule matches (`Reachability.retained`: about O(V + E) for up to 64 sets per
+    ///   core).
     mutating func addClusters(rules: [RetainerRule]) {
         guard let tree = retention?.tree else { return }
         var clusters: [LeakCluster] = []

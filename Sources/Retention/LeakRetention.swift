@@ -21,13 +21,13 @@ extension LeakReport {
     /// ranks the groups by it, and finds the accumulation point of the first `limit` groups
     /// and of every group that holds at least 1% of the leaked memsize.
     ///
-    /// - Complexity: one search per group for G = min(groups, `retentionLimit`), each confined
-    ///   to the dominator subtree of the group's lowest common dominator
-    ///   (``Reachability/retained(_:_:removing:)``): O(Σ |subtree(d_g)| + the edges within),
-    ///   and O(V + E) for each group (and the union of all) whose objects only the roots as a
-    ///   whole hold together.
+    /// - Complexity: the retained sizes of G = min(groups, `retentionLimit`) groups and their
+    ///   union (``Reachability/retained(_:_:removing:)``): a search confined to the dominator
+    ///   subtree of the group's lowest common dominator where that subtree is small, and
+    ///   bit-parallel searches of the whole graph for the rest, about O(V + E) for up to 64
+    ///   groups per core.
     mutating func addRetention(tree: DominatorTree, paths: RootPaths, limit: Int, retentionLimit: Int = 50) {
-        // One search per group, and one for all of them together (the last set), on all cores.
+        // Each group, and all of them together (the last set), on all cores.
         let sets = groups.prefix(retentionLimit).map(\.members) + [groups.flatMap(\.members)]
         let retained = Reachability.retained(graph, tree, removing: sets)
         for (k, r) in retained.dropLast().enumerated() {

@@ -25,7 +25,7 @@ extension RandomGraph {
     }
 }
 
-@Suite("Group retention confined to dominator subtrees agrees with whole-graph searches")
+@Suite("Group retention (confined to dominator subtrees, or bit-parallel) agrees with whole-graph searches")
 struct ConfinedRetentionTests {
     /// Sets of objects to take away: none, single objects, random handfuls, the children of
     /// one object in the dominator tree (their common dominator stays), an object with some of
@@ -60,7 +60,7 @@ struct ConfinedRetentionTests {
         return sets
     }
 
-    /// Compares the confined searches with the whole-graph ones on `sets`, and a single
+    /// Compares the confined and bit-parallel searches with the whole-graph ones on `sets`, and a single
     /// reachable object with its own retained size.
     static func expectAgreement(_ graph: HeapGraph, _ tree: DominatorTree, _ sets: [[ObjectIndex]], _ context: String) {
         let confined = Reachability.retained(graph, tree, removing: sets)
@@ -91,6 +91,23 @@ struct ConfinedRetentionTests {
             let graph = try Dumps.withFiles([random.dump]) { try DumpLoader.load($0[0]) }
             let tree = DominatorTree(graph)
             Self.expectAgreement(graph, tree, Self.sets(graph, tree, seed: seed, count: 40), "tree-like seed \(seed)")
+        }
+    }
+
+    @Test("Any number of sets: one or two (a plain search each), and up to 300 (several bit-parallel searches of 64 bits)",
+          arguments: [1, 2, 3, 9, 17, 33, 65, 130, 300])
+    func setCounts(count: Int) throws {
+        for seed in UInt64(1) ... 6 {
+            let random = RandomGraph(seed: seed * 31 + UInt64(count), treeLike: 400)
+            let graph = try Dumps.withFiles([random.dump]) { try DumpLoader.load($0[0]) }
+            let tree = DominatorTree(graph)
+            // Wide sets only: handfuls spread over the whole graph, plus the whole graph.
+            var rng = SplitMix64(seed: seed)
+            let sets = (0 ..< count).map { k in
+                k == 0 ? graph.indices.map { ObjectIndex(rawValue: UInt32($0)) }
+                    : (0 ..< 1 + Int(rng.next() % 8)).map { _ in ObjectIndex(rawValue: UInt32(rng.next() % UInt64(graph.count))) }
+            }
+            Self.expectAgreement(graph, tree, sets, "\(count) sets, seed \(seed)")
         }
     }
 
