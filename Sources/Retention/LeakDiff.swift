@@ -188,10 +188,15 @@ public enum LeakDiff {
                 }
                 fresh.append(i)
             }
+            // Counted per group index, then keyed: one hash of a key per group, not per object.
             var assigner = GroupAssigner(graph, grouping)
-            var counts: [GroupKey: Int] = [:]
-            for i in fresh { counts[key(&assigner, i), default: 0] += 1 }
-            seriesPerDump.append(counts)
+            var perGroup: [Int] = []
+            for i in fresh {
+                let g = assigner.group(of: i)
+                if g == perGroup.count { perGroup.append(0) }
+                perGroup[g] += 1
+            }
+            seriesPerDump.append(Dictionary(uniqueKeysWithValues: zip(assigner.keys, perGroup)))
 
             if let previous = candidates {
                 let surviving = fresh.filter { i in
@@ -226,11 +231,6 @@ public enum LeakDiff {
         case (_, nil): return false
         case let (a?, b?): return a < b
         }
-    }
-
-    private static func key(_ assigner: inout GroupAssigner, _ i: Int) -> GroupKey {
-        let g = assigner.group(of: i)
-        return assigner.keys[g]
     }
 
     /// Throws when `graph` holds almost none of DUMP1's addresses (sampled).
@@ -304,14 +304,15 @@ extension LeakReport {
     /// - Complexity: O(leaked objects).
     public func tallies(by other: LeakGrouping) -> [GroupKey: Tally] {
         var assigner = GroupAssigner(graph, other)
-        var result: [GroupKey: Tally] = [:]
+        var perGroup: [Tally] = []  // by the assigner's group index, keyed at the end
         for members in groups.map(\.members) + [runtimeMembers] {
             for m in members {
                 let i = m.int
                 let k = assigner.group(of: i)
-                result[assigner.keys[k], default: Tally()].add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
+                if k == perGroup.count { perGroup.append(Tally()) }
+                perGroup[k].add(memsize: graph.memsize[i], bytesize: graph.bytesize[i])
             }
         }
-        return result
+        return Dictionary(uniqueKeysWithValues: zip(assigner.keys, perGroup))
     }
 }

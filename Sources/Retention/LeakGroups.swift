@@ -68,6 +68,9 @@ struct GroupAssigner {
     private var memo: [Combination: Int] = [:]
     private(set) var keys: [GroupKey] = []
     private var slots: [GroupKey: Int] = [:]
+    /// The last object's combination and group: objects allocated together lie together, so
+    /// most lookups are answered here without hashing.
+    private var last: (combination: Combination, slot: Int)? = nil
 
     private struct Combination: Hashable {
         var site: UInt32
@@ -84,7 +87,11 @@ struct GroupAssigner {
     mutating func group(of i: Int) -> Int {
         let combination = Combination(site: graph.site[i].rawValue, type: graph.type[i].rawValue,
                                       classNode: grouping.usesClass ? graph.classIndex[i] : 0)
-        if let found = memo[combination] { return found }
+        if let last, last.combination == combination { return last.slot }
+        if let found = memo[combination] {
+            last = (combination, found)
+            return found
+        }
         let key = makeKey(i)
         let slot: Int
         if let existing = slots[key] {
@@ -95,6 +102,7 @@ struct GroupAssigner {
             slots[key] = slot
         }
         memo[combination] = slot
+        last = (combination, slot)
         return slot
     }
 
