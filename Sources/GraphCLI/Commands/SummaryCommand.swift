@@ -21,7 +21,10 @@ enum SummaryCommand {
 
     static func run(_ args: ParsedArguments) throws -> ExitCode {
         let top = try args[Self.top], format = try args[Self.format]
-        let graph = try LoadDump.load(args)
+        // String values are not in a summary: the graph is built without them.
+        var options = DumpLoader.Options(strict: try args[CommandDeclaration.strict])
+        options.values = false
+        let graph = try LoadDump.load(try args.singleDump(), options: options, quiet: try args[CommandDeclaration.quiet])
         let summary = HeapSummary(graph, top: top)
         let notes = DumpNotes.notes(for: graph)
         switch format {
