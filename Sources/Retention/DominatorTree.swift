@@ -56,33 +56,51 @@ public struct DominatorTree: Sendable {
         number[n] = 0
         vertex.append(UInt32(n))
         parent.append(0)
-        // The stack holds a node and the next of its edges to look at.
-        var stack: [(node: UInt32, next: Int)] = [(UInt32(n), 0)]
-        graph.edgeStart.withUnsafeBufferPointer { edgeStart in
-            graph.edges.withUnsafeBufferPointer { edges in
-                while let top = stack.last {
-                    let v = Int(top.node)
-                    let end = v == n ? roots.count : Int(edgeStart[v + 1]) - Int(edgeStart[v])
-                    var k = top.next
-                    var pushed = false
-                    while k < end {
-                        let t = v == n ? roots[k] : edges[Int(edgeStart[v]) + k]
-                        k += 1
-                        if number[Int(t)] == none {
-                            number[Int(t)] = UInt32(vertex.count)
-                            parent.append(number[v])
-                            vertex.append(t)
-                            stack[stack.count - 1].next = k
-                            stack.append((t, 0))
-                            pushed = true
-                            break
+        // The stack holds a node and the next of its edges to look at. Each object is pushed
+        // once, so the stack never holds more than n + 1 entries.
+        var stackNodes = [UInt32](repeating: 0, count: n + 1)
+        var stackNext = [Int](repeating: 0, count: n + 1)
+        number.withUnsafeMutableBufferPointer { number in
+            stackNodes.withUnsafeMutableBufferPointer { stackNodes in
+                stackNext.withUnsafeMutableBufferPointer { stackNext in
+                    graph.edgeStart.withUnsafeBufferPointer { edgeStart in
+                        graph.edges.withUnsafeBufferPointer { edges in
+                            // Safe because every node is an object (< n) or the super-root (n):
+                            // edge and root targets are objects (HeapGraph.checkInvariants),
+                            // number has n + 1 entries, edgeStart n + 1, and the stack holds
+                            // each node at most once.
+                            stackNodes[0] = UInt32(n)
+                            var depth = 1
+                            while depth > 0 {
+                                let v = Int(stackNodes[depth - 1])
+                                let first = v == n ? 0 : Int(edgeStart[v])
+                                let end = v == n ? roots.count : Int(edgeStart[v + 1])
+                                var k = first + stackNext[depth - 1]
+                                var pushed = false
+                                while k < end {
+                                    let t = Int(v == n ? roots[k] : edges[k])
+                                    k += 1
+                                    if number[t] == none {
+                                        number[t] = UInt32(vertex.count)
+                                        parent.append(number[v])
+                                        vertex.append(UInt32(t))
+                                        stackNext[depth - 1] = k - first
+                                        stackNodes[depth] = UInt32(t)
+                                        stackNext[depth] = 0
+                                        depth += 1
+                                        pushed = true
+                                        break
+                                    }
+                                }
+                                if !pushed { depth -= 1 }
+                            }
                         }
                     }
-                    if !pushed { stack.removeLast() }
                 }
             }
         }
-        stack = []
+        stackNodes = []
+        stackNext = []
         let reached = vertex.count
         clock.lap("dominators: depth-first search")
 
@@ -95,33 +113,44 @@ public struct DominatorTree: Sendable {
         var path: [UInt32] = []
         let preds = Predecessors(graph, superRoot: roots)
         clock.lap("dominators: predecessors")
-        preds.start.withUnsafeBufferPointer { predStart in
-            preds.sources.withUnsafeBufferPointer { sources in
-                for i in stride(from: reached - 1, to: 0, by: -1) {
-                    let w = Int(vertex[i])
-                    var s = semi[i]
-                    for p in Int(predStart[w]) ..< Int(predStart[w + 1]) {
-                        let j = number[Int(sources[p])]
-                        if j == none { continue }  // a predecessor no root reaches
-                        // EVAL(j): the label of least semidominator on j's compressed path.
-                        var u = j
-                        if ancestor[Int(j)] != none {
-                            var x = j
-                            while ancestor[Int(ancestor[Int(x)])] != none {
-                                path.append(x)
-                                x = ancestor[Int(x)]
+        semi.withUnsafeMutableBufferPointer { semi in
+            label.withUnsafeMutableBufferPointer { label in
+                ancestor.withUnsafeMutableBufferPointer { ancestor in
+                    number.withUnsafeBufferPointer { number in
+                        preds.start.withUnsafeBufferPointer { predStart in
+                            preds.sources.withUnsafeBufferPointer { sources in
+                                // Safe because preorder numbers are < reached (the size of semi,
+                                // label and ancestor), nodes are ≤ n (number and predStart have
+                                // n + 1 and n + 2 entries), and `none` is never used as an index.
+                                for i in stride(from: reached - 1, to: 0, by: -1) {
+                                    let w = Int(vertex[i])
+                                    var s = semi[i]
+                                    for p in Int(predStart[w]) ..< Int(predStart[w + 1]) {
+                                        let j = number[Int(sources[p])]
+                                        if j == none { continue }  // a predecessor no root reaches
+                                        // EVAL(j): the label of least semidominator on j's compressed path.
+                                        var u = j
+                                        if ancestor[Int(j)] != none {
+                                            var x = j
+                                            while ancestor[Int(ancestor[Int(x)])] != none {
+                                                path.append(x)
+                                                x = ancestor[Int(x)]
+                                            }
+                                            while let y = path.popLast() {
+                                                let a = ancestor[Int(y)]
+                                                if semi[Int(label[Int(a)])] < semi[Int(label[Int(y)])] { label[Int(y)] = label[Int(a)] }
+                                                ancestor[Int(y)] = ancestor[Int(a)]
+                                            }
+                                            u = label[Int(j)]
+                                        }
+                                        if semi[Int(u)] < s { s = semi[Int(u)] }
+                                    }
+                                    semi[i] = s
+                                    ancestor[i] = parent[i]  // LINK(parent, i)
+                                }
                             }
-                            while let y = path.popLast() {
-                                let a = ancestor[Int(y)]
-                                if semi[Int(label[Int(a)])] < semi[Int(label[Int(y)])] { label[Int(y)] = label[Int(a)] }
-                                ancestor[Int(y)] = ancestor[Int(a)]
-                            }
-                            u = label[Int(j)]
                         }
-                        if semi[Int(u)] < s { s = semi[Int(u)] }
                     }
-                    semi[i] = s
-                    ancestor[i] = parent[i]  // LINK(parent, i)
                 }
             }
         }
