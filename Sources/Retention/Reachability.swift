@@ -25,8 +25,9 @@ enum Reachability {
     /// - Complexity: O(V) for the numbering; per set O(|S| + depth) for `d`; a narrow set
     ///   O(|subtree(d)| + the edges leaving its objects); the wide ones about
     ///   O((V + E) × ⌈W / 64⌉) for W of them (see ``freed(_:_:_:as:)`` for the worst case,
-    ///   O(W × (V + E))). 5 bytes an object per core for the narrow searches, 7 to 14 (by the
-    ///   number of sets) for the wide ones.
+    ///   O(W × (V + E))). The narrow searches take 1 byte an object and a queue per core; each
+    ///   bit-parallel search 5 bytes an object and its mask (1 to 8 bytes, by the number of
+    ///   sets), and a table of the members.
     static func retained(_ graph: HeapGraph, _ tree: DominatorTree, removing sets: [[ObjectIndex]]) -> [(size: UInt64, count: UInt64)] {
         guard !sets.isEmpty else { return [] }
         let subtrees = DominatorSubtrees(tree)
@@ -101,7 +102,7 @@ enum Reachability {
     ///
     /// - Complexity: O(V + E) when each object's mask is complete when it is first searched
     ///   from; at worst each object is searched from once per bit, O(S × (V + E)), no worse
-    ///   than one search per set. `Mask`'s size + 6 bytes an object (mask, queue, flags), and a
+    ///   than one search per set. `Mask`'s size + 5 bytes an object (mask, queue, flags), and a
     ///   table of the members.
     private static func freed<Mask: FixedWidthInteger & UnsignedInteger>(
         _ graph: HeapGraph, _ tree: DominatorTree, _ sets: [[ObjectIndex]], as _: Mask.Type
