@@ -80,7 +80,7 @@ extension BlockParser {
             if let last = lastSite, last.site == site {
                 siteID = last.id
             } else {
-                siteID = out.internSite(site)
+                siteID = siteCache.id(of: site, in: &out)
                 lastSite = (site, siteID)
             }
         }

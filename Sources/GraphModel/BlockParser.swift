@@ -61,6 +61,26 @@ struct InternCache {
     }
 }
 
+/// The last site seen in each of 1,024 slots, and its ID in the block (see
+/// ``BlockParser/siteCache``).
+struct SiteCache {
+    private var sites = [AllocationSite](repeating: AllocationSite(file: .none, line: 0, method: .none), count: 1024)
+    private var ids = [UInt32](repeating: .max, count: 1024)
+
+    /// The ID of `site` in `block`: the cached one when its slot holds it, else the block's.
+    @inline(__always)
+    mutating func id(of site: AllocationSite, in block: inout ParsedBlock) -> UInt32 {
+        let mixed = UInt64(site.file.rawValue) &* 0x9E37_79B9_7F4A_7C15
+            ^ UInt64(site.line) &* 0xC2B2_AE3D_27D4_EB4F ^ UInt64(site.method.rawValue) &* 0x1656_67B1_9E37_79F9
+        let slot = Int(truncatingIfNeeded: mixed >> 54)
+        if ids[slot] != .max, sites[slot] == site { return ids[slot] }
+        let id = block.internSite(site)
+        sites[slot] = site
+        ids[slot] = id
+        return id
+    }
+}
+
 /// Parses the records of one block of dump text into a ``ParsedBlock``.
 ///
 /// A record is a physical line that starts with `{`, plus any following lines that do not
@@ -83,6 +103,11 @@ struct BlockParser {
     var lastFile = InternCache()
     var lastMethod = InternCache()
     var lastSite: (site: AllocationSite, id: UInt32)? = nil
+    /// Sites met lately, by a hash of their three numbers (direct-mapped: a site takes its
+    /// slot from the one before). Records of one site mostly lie near each other but
+    /// interleave with a few others (a request builds a string, an array and a hash on three
+    /// lines), which `lastSite` alone misses; the block's site dictionary is asked on a miss.
+    var siteCache = SiteCache()
 
     private init(into block: ParsedBlock, endsDump: Bool, keepReferences: Bool) {
         self.out = block

@@ -17,6 +17,32 @@ struct FieldFormTests {
         "0x000000000000007f0000001000",  // more padding than 16 digits: still 64 bits of value
     ]
 
+    @Test("Thousands of sites interleaved (the parser's site cache collides): each object keeps its own, each site is interned once")
+    func interleavedSites() throws {
+        // 3,000 sites over 40,000 objects in a shuffled order, so that a site's records lie
+        // apart and the cache's 1,024 slots are shared; some sites differ in one part only.
+        var rng = SplitMix64(seed: 15)
+        var lines: [String] = []
+        var expected: [(file: String, line: Int, method: String)] = []
+        for i in 0 ..< 40_000 {
+            let s = Int(rng.next() % 3_000)
+            let site = (file: "app/f\(s % 7).rb", line: s / 7 + 1, method: s % 11 == 0 ? "m" : "m\(s % 5)")
+            expected.append(site)
+            lines.append(#"{"address":"0x\#(String(0x10000 + i * 0x28, radix: 16))", "type":"OBJECT", "file":"\#(site.file)", "line":\#(site.line), "method":"\#(site.method)", "memsize":40}"#)
+        }
+        let graph = try TestDumps.graph(lines.joined(separator: "\n") + "\n")
+        try #require(graph.count == expected.count)
+        var misread = 0
+        for (i, want) in expected.enumerated() {
+            guard let site = graph.allocationSite(of: ObjectIndex(i)) else { misread += 1; continue }
+            if graph.strings[site.file] != want.file || Int(site.line) != want.line || graph.methodName(site) != want.method {
+                misread += 1
+            }
+        }
+        #expect(misread == 0)
+        #expect(graph.sites.count == Set(expected.map { "\($0.file):\($0.line):\($0.method)" }).count)
+    }
+
     @Test("Every address form names the same node, by integer value", arguments: addressSpellings)
     func addressForms(_ form: String) throws {
         let dump = Rec.dump([
