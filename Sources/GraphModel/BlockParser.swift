@@ -524,6 +524,11 @@ struct BlockParser {
     mutating func readGCFlags(_ c: inout Cursor, _ f: inout RecordFields) -> Bool {
         guard c.p < c.end, c.p.pointee == UInt8(ascii: "{") else { return c.skipValue() }
         c.p += 1
+        // What Ruby writes for an old object, whole: its four flags and the closing brace.
+        if c.literal("\"wb_protected\":true, \"old\":true, \"uncollectible\":true, \"marked\":true}") {
+            f.flags.insert(.old)
+            return true
+        }
         c.skipSpace()
         if c.consume(UInt8(ascii: "}")) { return true }
         while true {
@@ -557,8 +562,25 @@ struct BlockParser {
         return c.skipValue()
     }
 
+    /// A number read for a 64-bit column: as it is when it fits, else clamped with a note.
+    @inline(__always)
     private func clamp64(_ n: (magnitude: UInt64, negative: Bool, overflow: Bool), _ key: RecordKey,
                          _ f: inout RecordFields) -> UInt64 {
+        if !n.negative && !n.overflow { return n.magnitude }
+        return clamped64(n, key, &f)
+    }
+
+    /// A number read for a 32-bit column (`UInt32.max` stands for none): as it is when it
+    /// fits, else clamped with a note.
+    @inline(__always)
+    private func clamp32(_ n: (magnitude: UInt64, negative: Bool, overflow: Bool), _ key: RecordKey,
+                         _ f: inout RecordFields) -> UInt32 {
+        if !n.negative && !n.overflow && n.magnitude < UInt64(UInt32.max) { return UInt32(n.magnitude) }
+        return clamped32(n, key, &f)
+    }
+
+    private func clamped64(_ n: (magnitude: UInt64, negative: Bool, overflow: Bool), _ key: RecordKey,
+                           _ f: inout RecordFields) -> UInt64 {
         if !n.negative && !n.overflow { return n.magnitude }
         let field = key.name
         if n.negative && n.magnitude != 0 {
@@ -569,9 +591,9 @@ struct BlockParser {
         return n.magnitude
     }
 
-    private func clamp32(_ n: (magnitude: UInt64, negative: Bool, overflow: Bool), _ key: RecordKey,
-                         _ f: inout RecordFields) -> UInt32 {
-        let v = clamp64(n, key, &f)
+    private func clamped32(_ n: (magnitude: UInt64, negative: Bool, overflow: Bool), _ key: RecordKey,
+                           _ f: inout RecordFields) -> UInt32 {
+        let v = clamped64(n, key, &f)
         if v > UInt32.max - 1 {
             let field = key.name
             f.note = f.note ?? "\"\(field)\" is \(n.overflow ? "beyond 64 bits" : String(v)), out of range; read as \(UInt32.max - 1)"

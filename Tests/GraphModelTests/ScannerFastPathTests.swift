@@ -168,6 +168,11 @@ struct ScannerFastPathTests {
         #"{"address":"0x10", "type":"OBJECT", "addresses":"0x30", "types":"STRING", "line_":5, "memsizes":9}"#,
         #"{"address":"0x10", "type":"OBJECT", "flags":{"oldest":true, "old":truex}}"#,
         #"{"address":"0x10", "type":"OBJECT", "flags":{"old":true , "marked":1}}"#,
+        // An old object's four flags, whole, and what is near them but not them.
+        #"{"address":"0x10", "type":"OBJECT", "flags":{"wb_protected":true, "old":true, "uncollectible":true, "marked":true, "age":3}}"#,
+        #"{"address":"0x10", "type":"OBJECT", "flags":{"wb_protected":true, "old":true, "uncollectible":true, "marked":false}}"#,
+        #"{"address":"0x10", "type":"OBJECT", "flags":{"wb_protected":true, "old":true, "uncollectible":true, "marked":true}, "memsize":40}"#,
+        #"{"address":"0x10", "type":"OBJECT", "flags":{"wb_protected":true, "old":true, "uncollectible":true, "marked":true}}}"#,
         // Addresses the one-pass reading does not take: too long, not hex, empty, no 0x.
         #"{"address":"0x00000000000000000010", "type":"OBJECT"}"#,
         #"{"address":"0x1234567890abcdef0", "type":"OBJECT"}"#,
@@ -189,7 +194,13 @@ struct ScannerFastPathTests {
 
     @Test("A record cut anywhere reads the same by both ways (no fast path reads past its end)")
     func cutRecords() throws {
-        let line = Array(#"{"address":"0x7f0000000010", "type":"ARRAY", "class":"0x7f0000000020", "references":["0x7f0000000030", "0x7f0000000040"], "flags":{"wb_protected":true, "old":true}, "memsize":40}"#.utf8)
+        for text in [#"{"address":"0x7f0000000010", "type":"ARRAY", "class":"0x7f0000000020", "references":["0x7f0000000030", "0x7f0000000040"], "flags":{"wb_protected":true, "old":true}, "memsize":40}"#,
+                     #"{"address":"0x7f0000000010", "type":"STRING", "file":"a.rb", "line":3, "memsize":40, "flags":{"wb_protected":true, "old":true, "uncollectible":true, "marked":true}}"#] {
+            try cutEverywhere(Array(text.utf8))
+        }
+    }
+
+    func cutEverywhere(_ line: [UInt8]) throws {
         for cut in 1 ..< line.count {
             let piece = Array(line[..<cut])
             let fast = Self.read(piece), general = Self.read(Self.generalForm(piece))
