@@ -175,23 +175,30 @@ public struct DominatorTree: Sendable {
 
         // 4. Back to node indices; retained sizes summed in reverse preorder, each object
         //    into its immediate dominator.
+        //    The sums run by preorder number, where each step reads the object's own entry in
+        //    order and its dominator's (an ancestor, often near); only the first and the last
+        //    pass touch the node-indexed columns, once an object each.
+        var sizeByNumber = [UInt64](repeating: 0, count: reached)
+        var countByNumber = [UInt32](repeating: 1, count: reached)
+        for i in 1 ..< reached { sizeByNumber[i] = graph.memsize[Int(vertex[i])] }
+        for i in stride(from: reached - 1, through: 1, by: -1) {
+            let d = Int(idomByNumber[i])
+            if d != 0 {
+                sizeByNumber[d] &+= sizeByNumber[i]
+                countByNumber[d] &+= countByNumber[i]
+            }
+        }
         var idom = [UInt32](repeating: none, count: n)
         var retainedSize = [UInt64](repeating: 0, count: n)
         var retainedCount = [UInt32](repeating: 0, count: n)
         for i in 1 ..< reached {
             let v = Int(vertex[i])
             idom[v] = vertex[Int(idomByNumber[i])]
-            retainedSize[v] = graph.memsize[v]
-            retainedCount[v] = 1
+            retainedSize[v] = sizeByNumber[i]
+            retainedCount[v] = countByNumber[i]
         }
-        for i in stride(from: reached - 1, through: 1, by: -1) {
-            let v = Int(vertex[i])
-            let d = Int(idom[v])
-            if d < n {
-                retainedSize[d] &+= retainedSize[v]
-                retainedCount[d] &+= retainedCount[v]
-            }
-        }
+        sizeByNumber = []
+        countByNumber = []
         var unreachable = Tally()
         for v in 0 ..< n where idom[v] == none {
             unreachable.add(memsize: graph.memsize[v], bytesize: graph.bytesize[v])
