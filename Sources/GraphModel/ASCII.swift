@@ -19,17 +19,6 @@ enum ASCII {
         return nil
     }
 
-    /// The value of a hexadecimal digit, or a value above 15 for any other byte: computed
-    /// without a branch on which kind of digit it is (in an address, digits and letters
-    /// alternate at random, and a branch on them would be mispredicted often).
-    @inline(__always)
-    static func hexDigit(_ b: UInt8) -> UInt8 {
-        let digit = b &- UInt8(ascii: "0")
-        let letter = (b | 0x20) &- UInt8(ascii: "a")
-        let letterValue = letter < 6 ? letter &+ 10 : 0xFF
-        return digit < 10 ? digit : letterValue
-    }
-
     @inline(__always)
     static func isHexDigit(_ b: UInt8) -> Bool {
         b &- UInt8(ascii: "0") < 10 || (b | 0x20) &- UInt8(ascii: "a") < 6

@@ -445,32 +445,18 @@ struct BlockParser {
 
     /// A JSON string holding an address (any form ``Address/parse(_:)`` reads).
     ///
-    /// The form Ruby writes, `"0x` and 1 to 16 hex digits and `"`, is read in one pass; any
-    /// other goes through ``Cursor/string()`` and ``Address/parse(_:)``, so the value and any
+    /// The form Ruby writes, `"0x` and 1 to 16 hex digits and `"`, is read sixteen digits at
+    /// once where 17 bytes follow the `0x` (everywhere but at a record's very end); any other
+    /// goes through ``Cursor/string()`` and ``Address/parse(_:)``, so the value and any
     /// problem are the same.
     @inline(__always)
     private static func readAddress(_ c: inout Cursor) -> UInt64? {
         let p = c.p
-        if c.end - p >= 4, p[0] == UInt8(ascii: "\""), p[1] == UInt8(ascii: "0"), p[2] == UInt8(ascii: "x") {
+        if c.end - p >= 20, p[0] == UInt8(ascii: "\""), p[1] == UInt8(ascii: "0"), p[2] == UInt8(ascii: "x") {
             let digits = p + 3
-            if c.end - digits >= 17 {
-                let (value, count) = ASCII.hexPrefix16(digits)
-                if count >= 1, count <= 16, digits[count] == UInt8(ascii: "\"") {
-                    c.p = digits + count + 1
-                    return value
-                }
-            }
-            var q = digits
-            let limit = min(c.end, digits + 17)
-            var value: UInt64 = 0
-            while q < limit {
-                let d = ASCII.hexDigit(q.pointee)
-                if d > 15 { break }
-                value = value << 4 | UInt64(d)
-                q += 1
-            }
-            if q < c.end, q.pointee == UInt8(ascii: "\""), q - digits >= 1, q - digits <= 16 {
-                c.p = q + 1
+            let (value, count) = ASCII.hexPrefix16(digits)
+            if count >= 1, count <= 16, digits[count] == UInt8(ascii: "\"") {
+                c.p = digits + count + 1
                 return value
             }
         }
