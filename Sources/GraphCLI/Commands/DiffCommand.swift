@@ -7,7 +7,7 @@ enum DiffCommand {
     static let by = Option<DiffGrouping>.choice("--by", valueName: "grouping", default: .class,
         help: "Group by class, type, site (file and line), site-type (type, file and line) or gem.")
     static let top = Option.integer("--top", default: 20, help: "Show the n groups that grew the most.")
-    static let format = Option<OutputFormat>.choice("--format", default: .text, help: "Output format.")
+    static let format = OutputFormat.option
 
     static let declaration = CommandDeclaration(
         name: "diff",

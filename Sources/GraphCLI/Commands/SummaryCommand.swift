@@ -4,7 +4,7 @@ import Retention
 /// `retention summary DUMP`: what one dump holds.
 enum SummaryCommand {
     static let top = Option.integer("--top", default: 10, help: "Show the n largest groups of each kind.")
-    static let format = Option<OutputFormat>.choice("--format", default: .text, help: "Output format.")
+    static let format = OutputFormat.option
 
     static let declaration = CommandDeclaration(
         name: "summary",
@@ -36,4 +36,9 @@ enum SummaryCommand {
 }
 
 /// The output formats of the single-dump commands.
-enum OutputFormat: String, CaseIterable, Sendable { case text, json }
+enum OutputFormat: String, CaseIterable, Sendable {
+    case text, json
+
+    /// `--format text|json`, as `summary`, `diff`, `waste` and `why` declare it.
+    static let option = Option<OutputFormat>.choice("--format", default: .text, help: "Output format.")
+}

@@ -7,7 +7,7 @@ enum WasteCommand {
     static let by = Option<WasteGrouping>.choice("--by", valueName: "grouping", default: .site,
         help: "Group the allocation sites of the tables by site (file and line), method (file and method) or gem.")
     static let top = Option.integer("--top", default: 10, help: "Show the n values and groups that waste the most.")
-    static let format = Option<OutputFormat>.choice("--format", default: .text, help: "Output format.")
+    static let format = OutputFormat.option
 
     static let declaration = CommandDeclaration(
         name: "waste",

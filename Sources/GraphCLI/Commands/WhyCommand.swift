@@ -5,7 +5,7 @@ import Retention
 enum WhyCommand {
     static let paths = Option.integer("--paths", default: 1, range: 1 ... 100,
         help: "Show up to n different shortest paths, each avoiding a hop of the ones before.")
-    static let format = Option<OutputFormat>.choice("--format", default: .text, help: "Output format.")
+    static let format = OutputFormat.option
     static let dot = Option.text("--dot", valueName: "file", kind: .file,
         help: "Also write the paths as Graphviz DOT (-: standard output, instead of the report).")
     static let maxNodes = Option.integer("--max-nodes", default: DotWriter.defaultMaxNodes, range: 2 ... 100_000,
