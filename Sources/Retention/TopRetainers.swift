@@ -112,56 +112,61 @@ extension DominatorSubtrees {
     func topmostTotals(_ keyings: [(keys: [UInt32], keyCount: Int)], derived: (from: Int, map: [UInt32], keyCount: Int)? = nil,
                        tree: DominatorTree) -> [[(key: UInt32, group: RetainerGroup)]] {
         precondition(!order.isEmpty || tree.preorder.isEmpty, "topmostTotals needs the order (keepingOrder: true)")
-        var counters = keyings.map { KeyCounters(count: $0.keyCount) }
-        var derivedCounters = KeyCounters(count: derived?.keyCount ?? 0)
-        // Hoisted out of the pass, so that it copies no tuple (and retains no array) per node.
+        // One table of counters per keying (the derived one last), each key's five counters
+        // side by side: one cache line per key met, not five. The tables live in this call
+        // only (allocated here, freed by `defer`).
         let derivedMap = derived?.map ?? [], from = derived?.from ?? 0, hasDerived = derived != nil
+        let keyCounts = keyings.map(\.keyCount) + (hasDerived ? [derived!.keyCount] : [])
+        let tables = keyCounts.map { count -> UnsafeMutableBufferPointer<KeyCounter> in
+            let table = UnsafeMutableBufferPointer<KeyCounter>.allocate(capacity: count)
+            table.initialize(repeating: KeyCounter())
+            return table
+        }
+        defer { for table in tables { table.deallocate() } }
         for (k, v32) in order.enumerated() {
             let v = Int(v32)
             let at = UInt32(k + 1), size = tree.retainedSize[v], count = tree.retainedCount[v]
             let end = at + count
-            for j in keyings.indices { counters[j].enter(Int(keyings[j].keys[v]), at: at, end: end, size, UInt64(count)) }
-            if hasDerived { derivedCounters.enter(Int(derivedMap[Int(keyings[from].keys[v])]), at: at, end: end, size, UInt64(count)) }
+            for j in keyings.indices { tables[j].enter(Int(keyings[j].keys[v]), at: at, end: end, size, UInt64(count)) }
+            if hasDerived {
+                tables[keyings.count].enter(Int(derivedMap[Int(keyings[from].keys[v])]), at: at, end: end, size, UInt64(count))
+            }
         }
-        return counters.map { $0.groups() } + (hasDerived ? [derivedCounters.groups()] : [])
+        return tables.map { table in
+            table.indices.compactMap { k -> (key: UInt32, group: RetainerGroup)? in
+                let c = table[k]
+                guard c.members > 0 else { return nil }
+                return (UInt32(k), RetainerGroup(key: .site(nil), retainedSize: c.size, retainedCount: c.count,
+                                                 members: c.members, topmost: c.topmost))
+            }
+        }
     }
 }
 
-/// Per-key counters of one keying during ``DominatorSubtrees/topmostTotals(_:derived:tree:)``.
-struct KeyCounters {
+/// The counters of one key during ``DominatorSubtrees/topmostTotals(_:derived:tree:)``.
+struct KeyCounter {
     /// Where the subtree of the last topmost member seen ends, in the numbering (0: none yet).
-    var activeEnd: [UInt32]
-    var size: [UInt64]
-    var count: [UInt64]
-    var members: [Int]
-    var topmost: [Int]
+    var activeEnd: UInt32 = 0
+    var size: UInt64 = 0
+    var count: UInt64 = 0
+    var members = 0
+    var topmost = 0
+}
 
-    init(count n: Int) {
-        activeEnd = [UInt32](repeating: 0, count: n)
-        size = [UInt64](repeating: 0, count: n)
-        count = [UInt64](repeating: 0, count: n)
-        members = [Int](repeating: 0, count: n)
-        topmost = [Int](repeating: 0, count: n)
-    }
-
+extension UnsafeMutableBufferPointer where Element == KeyCounter {
+    /// Counts a member of `key` at `number` whose subtree ends before `end`, and its totals
+    /// when it is topmost. `key` must be below the table's count (checked).
     @inline(__always)
-    mutating func enter(_ key: Int, at number: UInt32, end: UInt32, _ retainedSize: UInt64, _ retainedCount: UInt64) {
-        members[key] += 1
-        if activeEnd[key] <= number {
-            topmost[key] += 1
-            size[key] &+= retainedSize
-            count[key] &+= retainedCount
-            activeEnd[key] = end
+    func enter(_ key: Int, at number: UInt32, end: UInt32, _ retainedSize: UInt64, _ retainedCount: UInt64) {
+        precondition(key >= 0 && key < count, "a key out of its keying's range")
+        // Safe because key is within the buffer, checked just above.
+        let c = baseAddress! + key
+        c.pointee.members += 1
+        if c.pointee.activeEnd <= number {
+            c.pointee.topmost += 1
+            c.pointee.size &+= retainedSize
+            c.pointee.count &+= retainedCount
+            c.pointee.activeEnd = end
         }
-    }
-
-    func groups() -> [(key: UInt32, group: RetainerGroup)] {
-        let keyCount = members.count
-        var groups: [(key: UInt32, group: RetainerGroup)] = []
-        for k in 0 ..< keyCount where members[k] > 0 {
-            groups.append((UInt32(k), RetainerGroup(key: .site(nil), retainedSize: size[k], retainedCount: count[k],
-                                                     members: members[k], topmost: topmost[k])))
-        }
-        return groups
     }
 }
