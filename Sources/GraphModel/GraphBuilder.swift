@@ -185,19 +185,7 @@ struct GraphBuilder {
     private mutating func resolveEdges(_ table: AddressTable) {
         let n = graph.count
         let parts = min(processorCount, max(1, n / 100_000 + 1))
-        var cuts = [0]
-        for k in 1 ..< parts {
-            let target = UInt32(UInt64(references.count) * UInt64(k) / UInt64(parts))
-            // Safe because `cuts` starts with one element and only grows.
-            var lo = cuts.last!, hi = n
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if referenceEnd[mid] < target { lo = mid + 1 } else { hi = mid }
-            }
-            cuts.append(lo)
-        }
-        cuts.append(n)
-        let bounds = cuts
+        let bounds = balancedCuts(count: n, parts: parts, total: references.count) { referenceEnd[$0] }
         @Sendable func firstReference(_ i: Int, _ ends: [UInt32]) -> Int { i == 0 ? 0 : Int(ends[i - 1]) }
         let capacity = references.count + n
         var degree = [UInt32](repeating: 0, count: n)

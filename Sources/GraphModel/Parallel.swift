@@ -21,6 +21,55 @@ package func parallelMap<T>(count: Int, _ body: @Sendable (Int) -> T) -> [T] {
     return slots.take()
 }
 
+/// Runs `body` on runs of `range` that together cover it, one run per core (one run in all
+/// when the range holds fewer than `minimumPerRun` items a core), and returns when all have.
+package func parallelRuns(_ range: Range<Int>, minimumPerRun: Int = 65_536, _ body: @Sendable (Range<Int>) -> Void) {
+    let runs = max(1, min(processorCount, range.count / max(1, minimumPerRun)))
+    let cuts = (0 ... runs).map { range.lowerBound + range.count * $0 / runs }
+    _ = parallelMap(count: runs) { k in body(cuts[k] ..< cuts[k + 1]) }
+}
+
+/// Cuts `0 ..< count` into `parts` runs of about equal weight for a parallel loop: cut k is
+/// the first index whose `offset` (a running total of the weight before or through it,
+/// nondecreasing) reaches k / parts of `total`. Returns `parts + 1` bounds, 0 first and
+/// `count` last; a run may be empty.
+///
+/// - Complexity: O(parts × log count), a binary search per cut.
+package func balancedCuts(count: Int, parts: Int, total: Int, offset: (Int) -> UInt32) -> [Int] {
+    var cuts = [0]
+    for k in 1 ..< max(1, parts) {
+        let target = UInt32(UInt64(total) * UInt64(k) / UInt64(parts))
+        // Safe because `cuts` starts with one element and only grows.
+        var lo = cuts.last!, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if offset(mid) < target { lo = mid + 1 } else { hi = mid }
+        }
+        cuts.append(lo)
+    }
+    cuts.append(count)
+    return cuts
+}
+
+/// A buffer that the runs of a parallel loop write at indices no other run writes, read only
+/// once they have all been joined. The caller keeps the buffer alive (inside its
+/// `withUnsafeMutableBufferPointer`) until then.
+package struct DisjointWrites<Element>: @unchecked Sendable {
+    // Safe because each index is written by one run only, and read after the join, which
+    // orders the writes before the reads.
+    package let buffer: UnsafeMutableBufferPointer<Element>
+
+    package init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+
+    /// Writes `value` at `i` (checked against the buffer's count).
+    @inline(__always)
+    package func write(_ value: Element, at i: Int) {
+        precondition(i >= 0 && i < buffer.count, "a parallel write out of its buffer")
+        // Safe because i is inside the buffer, checked just above.
+        buffer.baseAddress![i] = value
+    }
+}
+
 /// The number of pieces to split parallel work into.
 package var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 

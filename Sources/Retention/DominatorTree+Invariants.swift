@@ -12,16 +12,19 @@ extension DominatorTree {
     ///   dominator tree; `retainedCount[v]` is 1 plus theirs.
     /// - The super-root's retained total (its children's) is the memsize of every reachable
     ///   object, and ``unreachable`` tallies exactly the others.
+    /// - ``subtreeNumber`` numbers the reachable objects 1, 2, … once each (the super-root 0,
+    ///   the unreachable none), and each object's run lies inside its dominator's, after the
+    ///   dominator's own number: with the counts above, every subtree is its run.
     ///
     /// `init` runs it in debug builds (so every tree the tests build is checked); release
     /// builds pay nothing unless they call it. Sizes add with wrapping arithmetic, as `init`
     /// sums them.
     ///
-    /// - Complexity: O(V) time, 20 bytes an object.
+    /// - Complexity: O(V) time, 21 bytes an object.
     public func checkInvariants(_ graph: HeapGraph) {
         let n = graph.count
         precondition(Int(superRoot) == n, "the super-root is \(superRoot) for \(n) objects")
-        precondition(idom.count == n && retainedSize.count == n && retainedCount.count == n,
+        precondition(idom.count == n && retainedSize.count == n && retainedCount.count == n && subtreeNumber.count == n + 1,
                      "a column of the wrong length for \(n) objects")
         precondition(preorder.count + unreachable.count == n,
                      "\(preorder.count) reachable and \(unreachable.count) unreachable objects for \(n)")
@@ -67,5 +70,21 @@ extension DominatorTree {
         precondition(superRootSize == reachableMemsize,
                      "the roots retain \(superRootSize) bytes; the reachable objects hold \(reachableMemsize)")
         precondition(unreachableTally == unreachable, "the unreachable tally does not match the unreachable objects")
+
+        // Subtree runs: a permutation of 1 ... reachable, each nested in its dominator's.
+        precondition(subtreeNumber[n] == 0, "the super-root's subtree number is \(subtreeNumber[n]), not 0")
+        var taken = [Bool](repeating: false, count: preorder.count + 1)
+        for v in 0 ..< n {
+            let k = subtreeNumber[v]
+            if number[v] == none {
+                precondition(k == none, "unreachable object \(v) has a subtree number")
+                continue
+            }
+            precondition(k >= 1 && Int(k) <= preorder.count && !taken[Int(k)], "object \(v)'s subtree number \(k) is out of range or taken")
+            taken[Int(k)] = true
+            let d = Int(idom[v])
+            let (start, end) = d == n ? (UInt32(0), UInt32(preorder.count + 1)) : (subtreeNumber[d], subtreeNumber[d] + retainedCount[d])
+            precondition(start < k && k + retainedCount[v] <= end, "object \(v)'s subtree run is not inside its dominator's")
+        }
     }
 }

@@ -4,9 +4,9 @@ import GraphModel
 /// comparisons: the objects `d` dominates (its subtree, itself included) are exactly the
 /// numbers `number[d] ..< number[d] + size(d)`.
 ///
-/// Built on demand, by the leak searches (`Reachability.retained`) and `top`'s totals
-/// (``topmostTotals(_:derived:tree:)``, with the order), so `why` does not pay its 4 bytes an
-/// object, and a tree's users that need neither keep only the tree.
+/// The numbers are the tree's own (``DominatorTree/subtreeNumber``, numbered with its retained
+/// sizes); the leak searches (`Reachability.retained`) and `top`'s totals
+/// (``topmostTotals(_:derived:tree:parts:)``, with the order) read them through this.
 struct DominatorSubtrees: Sendable {
     /// Each object's number in a preorder of the dominator tree, the super-root's (0) last;
     /// `UInt32.max` for an object no root reaches.
@@ -22,33 +22,16 @@ struct DominatorSubtrees: Sendable {
     let order: [UInt32]
 
     /// - Parameter keepingOrder: whether to keep ``order`` too (4 bytes an object more).
-    /// - Complexity: O(V) time, 8 bytes an object while it runs, 4 kept (8 with the order).
+    /// - Complexity: O(1) for the numbers (the tree's, shared, not copied); O(V) for the order.
     init(_ tree: DominatorTree, keepingOrder: Bool = false) {
-        let n = Int(tree.superRoot)
         superRoot = tree.superRoot
         retainedCount = tree.retainedCount
         superRootSize = UInt32(tree.preorder.count + 1)
-        // Each object is given the first free number of its immediate dominator's interval,
-        // and its subtree the `retainedCount` numbers from there: the children of `d` take
-        // consecutive, disjoint parts of `number[d] + 1 ..< number[d] + retainedCount[d]`,
-        // which they fill, since retainedCount[d] is 1 plus theirs. `tree.preorder` puts
-        // every object after its immediate dominator, so the dominator's number is known.
-        // During this loop only, `nextFree[d]` holds the next number to hand out in d's
-        // interval.
-        var number = [UInt32](repeating: .max, count: n + 1)
-        var nextFree = [UInt32](repeating: 0, count: n + 1)
+        number = tree.subtreeNumber
         var order = [UInt32](repeating: 0, count: keepingOrder ? tree.preorder.count : 0)
-        number[n] = 0
-        nextFree[n] = 1
-        for v in tree.preorder {
-            let d = Int(tree.idom[Int(v)])
-            let k = nextFree[d]
-            number[Int(v)] = k
-            nextFree[d] &+= tree.retainedCount[Int(v)]
-            nextFree[Int(v)] = k &+ 1
-            if keepingOrder { order[Int(k) - 1] = v }
+        if keepingOrder {
+            for v in 0 ..< Int(superRoot) where number[v] != .max { order[Int(number[v]) - 1] = UInt32(v) }
         }
-        self.number = number
         self.order = order
     }
 

@@ -21,7 +21,8 @@ import GraphModel
 ///   compression (Lengauer–Tarjan 1979; their balanced linking would make it O(E α(E, V))).
 ///   On real heaps the walks are short and the whole runs in near-linear time, which is why
 ///   Georgiadis, Tarjan and Werneck found Semi-NCA the fastest in practice. About 40 bytes
-///   an object while it runs, 20 kept (`idom`, `retainedSize`, `retainedCount`, `preorder`).
+///   an object while it runs, 24 kept (`idom`, `retainedSize`, `retainedCount`, `preorder`,
+///   `subtreeNumber`).
 public struct DominatorTree: Sendable {
     /// Each object's immediate dominator: an object, ``superRoot`` (only the roots as a whole
     /// hold it), or `UInt32.max` when no root reaches it.
@@ -35,6 +36,11 @@ public struct DominatorTree: Sendable {
     public private(set) var preorder: [UInt32]
     /// The super-root's index: one past the last object.
     public let superRoot: UInt32
+    /// Each object's number in a preorder of the dominator tree itself, in which every
+    /// subtree is a run: the objects `d` dominates are `subtreeNumber[d] ..<
+    /// subtreeNumber[d] + retainedCount[d]`. The super-root (index ``superRoot``) is 0;
+    /// `UInt32.max` for an object no root reaches. ``DominatorSubtrees`` reads it.
+    private(set) var subtreeNumber: [UInt32]
 
     /// Objects no root reaches, and their memsize: never dropped silently.
     public private(set) var unreachable = Tally()
@@ -106,48 +112,53 @@ public struct DominatorTree: Sendable {
 
         // 2. Semidominators, by preorder number, in reverse preorder. `semi[i]` starts as i;
         //    `ancestor` and `label` are the path-compressed forest of Lengauer–Tarjan's
-        //    EVAL/LINK, kept during this step only.
+        //    EVAL/LINK, kept during this step only. The predecessor lists are by preorder
+        //    number too, so this loop reads them in order and looks no number up: the lookups
+        //    happen while the lists are built, where they do not wait on each other.
         var semi = (0 ..< UInt32(reached)).map { $0 }
         var label = semi
         var ancestor = [UInt32](repeating: none, count: reached)
         var path: [UInt32] = []
-        let preds = Predecessors(graph, superRoot: roots)
+        let preds = Predecessors(numbered: graph, superRoot: roots, number: number, reached: reached)
+        number = []
         clock.lap("dominators: predecessors")
         semi.withUnsafeMutableBufferPointer { semi in
             label.withUnsafeMutableBufferPointer { label in
                 ancestor.withUnsafeMutableBufferPointer { ancestor in
-                    number.withUnsafeBufferPointer { number in
-                        preds.start.withUnsafeBufferPointer { predStart in
-                            preds.sources.withUnsafeBufferPointer { sources in
-                                // Safe because preorder numbers are < reached (the size of semi,
-                                // label and ancestor), nodes are ≤ n (number and predStart have
-                                // n + 1 and n + 2 entries), and `none` is never used as an index.
-                                for i in stride(from: reached - 1, to: 0, by: -1) {
-                                    let w = Int(vertex[i])
-                                    var s = semi[i]
-                                    for p in Int(predStart[w]) ..< Int(predStart[w + 1]) {
-                                        let j = number[Int(sources[p])]
-                                        if j == none { continue }  // a predecessor no root reaches
-                                        // EVAL(j): the label of least semidominator on j's compressed path.
-                                        var u = j
-                                        if ancestor[Int(j)] != none {
-                                            var x = j
-                                            while ancestor[Int(ancestor[Int(x)])] != none {
-                                                path.append(x)
-                                                x = ancestor[Int(x)]
-                                            }
-                                            while let y = path.popLast() {
-                                                let a = ancestor[Int(y)]
-                                                if semi[Int(label[Int(a)])] < semi[Int(label[Int(y)])] { label[Int(y)] = label[Int(a)] }
-                                                ancestor[Int(y)] = ancestor[Int(a)]
-                                            }
-                                            u = label[Int(j)]
-                                        }
-                                        if semi[Int(u)] < s { s = semi[Int(u)] }
+                    preds.start.withUnsafeBufferPointer { predStart in
+                        preds.sources.withUnsafeBufferPointer { sources in
+                            // Safe because preorder numbers are < reached (the size of semi,
+                            // label and ancestor; predStart has reached + 1 entries), and
+                            // `none` is never used as an index.
+                            for i in stride(from: reached - 1, to: 0, by: -1) {
+                                var s = semi[i]
+                                for p in Int(predStart[i]) ..< Int(predStart[i + 1]) {
+                                    let j = sources[p]
+                                    // A predecessor numbered before i is not linked yet: EVAL
+                                    // gives itself, whose semidominator is still its number.
+                                    if j <= UInt32(i) {
+                                        if j < s { s = j }
+                                        continue
                                     }
-                                    semi[i] = s
-                                    ancestor[i] = parent[i]  // LINK(parent, i)
+                                    // EVAL(j): the label of least semidominator on j's compressed path.
+                                    var u = j
+                                    if ancestor[Int(j)] != none {
+                                        var x = j
+                                        while ancestor[Int(ancestor[Int(x)])] != none {
+                                            path.append(x)
+                                            x = ancestor[Int(x)]
+                                        }
+                                        while let y = path.popLast() {
+                                            let a = ancestor[Int(y)]
+                                            if semi[Int(label[Int(a)])] < semi[Int(label[Int(y)])] { label[Int(y)] = label[Int(a)] }
+                                            ancestor[Int(y)] = ancestor[Int(a)]
+                                        }
+                                        u = label[Int(j)]
+                                    }
+                                    if semi[Int(u)] < s { s = semi[Int(u)] }
                                 }
+                                semi[i] = s
+                                ancestor[i] = parent[i]  // LINK(parent, i)
                             }
                         }
                     }
@@ -162,7 +173,6 @@ public struct DominatorTree: Sendable {
         //    number is at most the semidominator's, found by walking the dominators
         //    computed so far (all of smaller preorder number). This walk is the O(V²) worst
         //    case. `idomByNumber` starts as the DFS parents and is overwritten in preorder.
-        number = []
         var idomByNumber = parent
         parent = []
         for i in 1 ..< reached {
@@ -177,10 +187,17 @@ public struct DominatorTree: Sendable {
         //    into its immediate dominator.
         //    The sums run by preorder number, where each step reads the object's own entry in
         //    order and its dominator's (an ancestor, often near); only the first and the last
-        //    pass touch the node-indexed columns, once an object each.
+        //    pass touch the node-indexed columns, once an object each. The last pass numbers
+        //    the subtrees too.
         var sizeByNumber = [UInt64](repeating: 0, count: reached)
         var countByNumber = [UInt32](repeating: 1, count: reached)
-        for i in 1 ..< reached { sizeByNumber[i] = graph.memsize[Int(vertex[i])] }
+        let memsize = graph.memsize
+        sizeByNumber.withUnsafeMutableBufferPointer { sizes in
+            let out = DisjointWrites(sizes)
+            parallelRuns(1 ..< reached) { [vertex] run in
+                for i in run { out.write(memsize[Int(vertex[i])], at: i) }
+            }
+        }
         for i in stride(from: reached - 1, through: 1, by: -1) {
             let d = Int(idomByNumber[i])
             if d != 0 {
@@ -191,14 +208,41 @@ public struct DominatorTree: Sendable {
         var idom = [UInt32](repeating: none, count: n)
         var retainedSize = [UInt64](repeating: 0, count: n)
         var retainedCount = [UInt32](repeating: 0, count: n)
-        for i in 1 ..< reached {
-            let v = Int(vertex[i])
-            idom[v] = vertex[Int(idomByNumber[i])]
-            retainedSize[v] = sizeByNumber[i]
-            retainedCount[v] = countByNumber[i]
+        idom.withUnsafeMutableBufferPointer { idom in
+            retainedSize.withUnsafeMutableBufferPointer { retainedSize in
+                retainedCount.withUnsafeMutableBufferPointer { retainedCount in
+                    // Each object is at one preorder number, so each run writes its own objects.
+                    let idom = DisjointWrites(idom), size = DisjointWrites(retainedSize), count = DisjointWrites(retainedCount)
+                    parallelRuns(1 ..< reached) { [vertex, idomByNumber, sizeByNumber, countByNumber] run in
+                        for i in run {
+                            let v = Int(vertex[i])
+                            idom.write(vertex[Int(idomByNumber[i])], at: v)
+                            size.write(sizeByNumber[i], at: v)
+                            count.write(countByNumber[i], at: v)
+                        }
+                    }
+                }
+            }
         }
         sizeByNumber = []
+        // The subtree numbering (see ``subtreeNumber``), by preorder number here too: each
+        // object takes the first free number of its dominator's run, and its subtree the
+        // `retainedCount` numbers from there. Its dominator has a smaller preorder number, so
+        // its run is known. The counts become the runs' next free numbers in place: entry i
+        // is read as i's count just before it becomes i's next free number, and only then
+        // read as such (the super-root's count, 1, is its first free number).
+        var subtreeNumber = [UInt32](repeating: none, count: n + 1)
+        subtreeNumber[n] = 0
+        var nextFree = countByNumber
         countByNumber = []
+        for i in 1 ..< reached {
+            let d = Int(idomByNumber[i])
+            let k = nextFree[d]
+            nextFree[d] = k &+ nextFree[i]
+            nextFree[i] = k &+ 1
+            subtreeNumber[Int(vertex[i])] = k
+        }
+        nextFree = []
         var unreachable = Tally()
         for v in 0 ..< n where idom[v] == none {
             unreachable.add(memsize: graph.memsize[v], bytesize: graph.bytesize[v])
@@ -207,6 +251,7 @@ public struct DominatorTree: Sendable {
         self.idom = idom
         self.retainedSize = retainedSize
         self.retainedCount = retainedCount
+        self.subtreeNumber = subtreeNumber
         self.preorder = Array(vertex.dropFirst())
         self.unreachable = unreachable
         #if DEBUG
