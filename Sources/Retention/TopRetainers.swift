@@ -108,33 +108,61 @@ extension DominatorSubtrees {
     /// ends before `v`.) No stack, and the next object is known before this one's columns
     /// arrive, so the memory reads of many objects overlap.
     ///
-    /// - Complexity: O(V × keyings) time; per key, five counters.
+    /// The order is cut into parts, one per core, each with tables of its own, added up at
+    /// the end. A part starts as if it had seen the objects whose subtree runs into it: those
+    /// are exactly the dominators of its first object (a run that starts before the part and
+    /// holds a number in it holds the part's first number), so per key its end starts as the
+    /// largest end among them of that key, that of the highest, which is topmost.
+    ///
+    /// - Parameter parts: how many parts to cut the order into (the tests' choice; by default
+    ///   one per core, and one for fewer than 65,536 objects).
+    /// - Complexity: O(V × keyings) work, plus O(depth × keyings) per part to start it, and
+    ///   O(keys × parts) to add the tables; per key and part, five counters.
     func topmostTotals(_ keyings: [(keys: [UInt32], keyCount: Int)], derived: (from: Int, map: [UInt32], keyCount: Int)? = nil,
-                       tree: DominatorTree) -> [[(key: UInt32, group: RetainerGroup)]] {
+                       tree: DominatorTree, parts: Int? = nil) -> [[(key: UInt32, group: RetainerGroup)]] {
         precondition(!order.isEmpty || tree.preorder.isEmpty, "topmostTotals needs the order (keepingOrder: true)")
-        // One table of counters per keying (the derived one last), each key's five counters
-        // side by side: one cache line per key met, not five. The tables live in this call
-        // only (allocated here, freed by `defer`).
         let derivedMap = derived?.map ?? [], from = derived?.from ?? 0, hasDerived = derived != nil
         let keyCounts = keyings.map(\.keyCount) + (hasDerived ? [derived!.keyCount] : [])
-        let tables = keyCounts.map { count -> UnsafeMutableBufferPointer<KeyCounter> in
-            let table = UnsafeMutableBufferPointer<KeyCounter>.allocate(capacity: count)
-            table.initialize(repeating: KeyCounter())
-            return table
+        let parts = max(1, min(parts ?? (order.count < 65_536 ? 1 : processorCount), max(1, order.count)))
+        let order = self.order
+        let cuts = (0 ... parts).map { order.count * $0 / parts }
+        // Object v's key in keying j (the derived one last).
+        @Sendable func key(_ j: Int, _ v: Int) -> Int {
+            j < keyings.count ? Int(keyings[j].keys[v]) : Int(derivedMap[Int(keyings[from].keys[v])])
         }
-        defer { for table in tables { table.deallocate() } }
-        for (k, v32) in order.enumerated() {
-            let v = Int(v32)
-            let at = UInt32(k + 1), size = tree.retainedSize[v], count = tree.retainedCount[v]
-            let end = at + count
-            for j in keyings.indices { tables[j].enter(Int(keyings[j].keys[v]), at: at, end: end, size, UInt64(count)) }
-            if hasDerived {
-                tables[keyings.count].enter(Int(derivedMap[Int(keyings[from].keys[v])]), at: at, end: end, size, UInt64(count))
+        let partTables = parallelMap(count: parts) { k -> [[KeyCounter]] in
+            // One table of counters per keying, each key's five counters side by side: one
+            // cache line per key met, not five. The tables live in this part only (allocated
+            // here, freed by `defer`).
+            let tables = keyCounts.map { count -> UnsafeMutableBufferPointer<KeyCounter> in
+                let table = UnsafeMutableBufferPointer<KeyCounter>.allocate(capacity: count)
+                table.initialize(repeating: KeyCounter())
+                return table
             }
+            defer { for table in tables { table.deallocate() } }
+            if cuts[k] < cuts[k + 1], cuts[k] > 0 {
+                var d = tree.idom[Int(order[cuts[k]])]
+                while d != superRoot {
+                    let end = number[Int(d)] + tree.retainedCount[Int(d)]
+                    for j in tables.indices { tables[j].startRun(key(j, Int(d)), end: end) }
+                    d = tree.idom[Int(d)]
+                }
+            }
+            for i in cuts[k] ..< cuts[k + 1] {
+                let v = Int(order[i])
+                let at = UInt32(i + 1), size = tree.retainedSize[v], count = tree.retainedCount[v]
+                let end = at + count
+                for j in keyings.indices { tables[j].enter(Int(keyings[j].keys[v]), at: at, end: end, size, UInt64(count)) }
+                if hasDerived {
+                    tables[keyings.count].enter(Int(derivedMap[Int(keyings[from].keys[v])]), at: at, end: end, size, UInt64(count))
+                }
+            }
+            return tables.map { Array($0) }
         }
-        return tables.map { table in
-            table.indices.compactMap { k -> (key: UInt32, group: RetainerGroup)? in
-                let c = table[k]
+        return keyCounts.indices.map { j in
+            (0 ..< keyCounts[j]).compactMap { k -> (key: UInt32, group: RetainerGroup)? in
+                var c = KeyCounter()
+                for part in partTables { c.add(part[j][k]) }
                 guard c.members > 0 else { return nil }
                 return (UInt32(k), RetainerGroup(key: .site(nil), retainedSize: c.size, retainedCount: c.count,
                                                  members: c.members, topmost: c.topmost))
@@ -151,6 +179,14 @@ struct KeyCounter {
     var count: UInt64 = 0
     var members = 0
     var topmost = 0
+
+    /// Adds another part's totals (its `activeEnd` is its own).
+    mutating func add(_ other: KeyCounter) {
+        size &+= other.size
+        count &+= other.count
+        members += other.members
+        topmost += other.topmost
+    }
 }
 
 extension UnsafeMutableBufferPointer where Element == KeyCounter {
@@ -168,5 +204,15 @@ extension UnsafeMutableBufferPointer where Element == KeyCounter {
             c.pointee.count &+= retainedCount
             c.pointee.activeEnd = end
         }
+    }
+
+    /// Starts a part as if it had seen a member of `key` whose subtree ends before `end`, one
+    /// of the part's first object's dominators (counted in its own part). `key` must be below
+    /// the table's count (checked).
+    func startRun(_ key: Int, end: UInt32) {
+        precondition(key >= 0 && key < count, "a key out of its keying's range")
+        // Safe because key is within the buffer, checked just above.
+        let c = baseAddress! + key
+        c.pointee.activeEnd = Swift.max(c.pointee.activeEnd, end)
     }
 }

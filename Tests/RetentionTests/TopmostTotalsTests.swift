@@ -22,7 +22,7 @@ struct TopmostTotalsTests {
         return out
     }
 
-    @Test("300 seeded random graphs, small and heap-shaped, with random keys and a derived keying")
+    @Test("300 seeded random graphs, small and heap-shaped, with random keys and a derived keying, in 1 to 7 parts")
     func randomKeys() throws {
         for seed in UInt64(1) ... 300 {
             let random = seed % 2 == 0 ? RandomGraph(seed: seed) : RandomGraph(seed: seed, treeLike: 50 + Int(seed * 7919 % 1500))
@@ -34,16 +34,20 @@ struct TopmostTotalsTests {
             let keys = keyCounts.map { k in (0 ..< graph.count).map { _ in UInt32(rng.next() % UInt64(k)) } }
             let derivedCount = 1 + Int(rng.next() % 3)
             let map = (0 ..< keyCounts[1]).map { _ in UInt32(rng.next() % UInt64(derivedCount)) }
-            let totals = DominatorSubtrees(tree, keepingOrder: true)
-                .topmostTotals([(keys[0], keyCounts[0]), (keys[1], keyCounts[1])], derived: (from: 1, map: map, keyCount: derivedCount), tree: tree)
+            let subtrees = DominatorSubtrees(tree, keepingOrder: true)
             let expected = [Self.naive(tree, keys: keys[0], keyCount: keyCounts[0]), Self.naive(tree, keys: keys[1], keyCount: keyCounts[1]),
                             Self.naive(tree, keys: keys[1].map { map[Int($0)] }, keyCount: derivedCount)]
-            for (j, keying) in totals.enumerated() {
-                #expect(keying.count == expected[j].filter { $0.members > 0 }.count, "seed \(seed), keying \(j)")
-                for (key, group) in keying {
-                    let e = expected[j][Int(key)]
-                    #expect(group.members == e.members && group.topmost == e.topmost, "seed \(seed), keying \(j), key \(key)")
-                    #expect(group.retainedSize == e.size && group.retainedCount == e.count, "seed \(seed), keying \(j), key \(key)")
+            // In one part, and cut into parts that each start inside some subtrees.
+            for parts in [1, 2, 3, 7] {
+                let totals = subtrees.topmostTotals([(keys[0], keyCounts[0]), (keys[1], keyCounts[1])],
+                                                    derived: (from: 1, map: map, keyCount: derivedCount), tree: tree, parts: parts)
+                for (j, keying) in totals.enumerated() {
+                    #expect(keying.count == expected[j].filter { $0.members > 0 }.count, "seed \(seed), keying \(j), \(parts) parts")
+                    for (key, group) in keying {
+                        let e = expected[j][Int(key)]
+                        #expect(group.members == e.members && group.topmost == e.topmost, "seed \(seed), keying \(j), key \(key), \(parts) parts")
+                        #expect(group.retainedSize == e.size && group.retainedCount == e.count, "seed \(seed), keying \(j), key \(key), \(parts) parts")
+                    }
                 }
             }
         }
