@@ -133,6 +133,12 @@ public struct DominatorTree: Sendable {
                             for i in stride(from: reached - 1, to: 0, by: -1) {
                                 var s = semi[i]
                                 for p in Int(predStart[i]) ..< Int(predStart[i + 1]) {
+                                    // No semidominator is below the super-root's number, 0:
+                                    // the rest cannot lower it. (EVAL's path compression only
+                                    // shortens later walks; skipping it changes no answer.) A
+                                    // class's instances are most of its predecessors, and
+                                    // this skips the walk up from each of them.
+                                    if s == 0 { break }
                                     let j = sources[p]
                                     // A predecessor numbered before i is not linked yet: EVAL
                                     // gives itself, whose semidominator is still its number.
