@@ -57,12 +57,12 @@ package func balancedCuts(count: Int, parts: Int, total: Int, offset: (Int) -> U
 package struct DisjointWrites<Element>: @unchecked Sendable {
     // Safe because each index is written by one run only, and read after the join, which
     // orders the writes before the reads.
-    package let buffer: UnsafeMutableBufferPointer<Element>
+    @usableFromInline let buffer: UnsafeMutableBufferPointer<Element>
 
     package init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 
     /// Writes `value` at `i` (checked against the buffer's count).
-    @inline(__always)
+    @inlinable @inline(__always)
     package func write(_ value: Element, at i: Int) {
         precondition(i >= 0 && i < buffer.count, "a parallel write out of its buffer")
         // Safe because i is inside the buffer, checked just above.
