@@ -21,6 +21,20 @@ package func parallelMap<T>(count: Int, _ body: @Sendable (Int) -> T) -> [T] {
     return slots.take()
 }
 
+/// Runs `a` and `b` side by side (on two cores when there are), and returns both results.
+package func parallelPair<A, B>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
+    let results = parallelMap(count: 2) { k -> Either<A, B> in k == 0 ? .first(a()) : .second(b()) }
+    guard case let .first(x) = results[0], case let .second(y) = results[1] else {
+        fatalError("parallelMap returns its results in order")
+    }
+    return (x, y)
+}
+
+private enum Either<A, B> {
+    case first(A)
+    case second(B)
+}
+
 /// Runs `body` on runs of `range` that together cover it, one run per core (one run in all
 /// when the range holds fewer than `minimumPerRun` items a core), and returns when all have.
 package func parallelRuns(_ range: Range<Int>, minimumPerRun: Int = 65_536, _ body: @Sendable (Range<Int>) -> Void) {

@@ -293,11 +293,6 @@ extension DominatorTree {
     /// The dominator tree and the shortest root paths of `graph`, computed side by side (each
     /// is a serial walk of the graph, so two cores do both in the time of the longer).
     public static func withRootPaths(_ graph: HeapGraph) -> (tree: DominatorTree, paths: RootPaths) {
-        enum Part { case tree(DominatorTree), paths(RootPaths) }
-        let parts = parallelMap(count: 2) { k -> Part in k == 0 ? .tree(DominatorTree(graph)) : .paths(RootPaths(graph)) }
-        guard case let .tree(tree) = parts[0], case let .paths(paths) = parts[1] else {
-            fatalError("parallelMap returns its results in order")
-        }
-        return (tree, paths)
+        parallelPair({ DominatorTree(graph) }, { RootPaths(graph) })
     }
 }

@@ -12,12 +12,14 @@ public struct WhyAnswer: Sendable {
     /// Nearest first.
     public let dominators: [ObjectIndex]
 
+    /// The dominator tree and the paths are each a serial walk of the graph, so they run side
+    /// by side, on two cores.
+    ///
     /// - Complexity: the dominator tree's, plus O(paths × (V + E)).
     public init(_ graph: HeapGraph, _ object: ObjectIndex, paths count: Int) {
         self.graph = graph
         self.object = object
-        tree = DominatorTree(graph)
-        paths = RootPaths.paths(to: object, in: graph, limit: count)
+        (tree, paths) = parallelPair({ DominatorTree(graph) }, { RootPaths.paths(to: object, in: graph, limit: count) })
         facts = ObjectFacts(graph, object, tree: tree)
         dominators = tree.dominatorChain(of: object)
     }
