@@ -152,10 +152,7 @@ extension DominatorSubtrees {
                 let v = Int(order[i])
                 let at = UInt32(i + 1), size = tree.retainedSize[v], count = tree.retainedCount[v]
                 let end = at + count
-                for j in keyings.indices { tables[j].enter(Int(keyings[j].keys[v]), at: at, end: end, size, UInt64(count)) }
-                if hasDerived {
-                    tables[keyings.count].enter(Int(derivedMap[Int(keyings[from].keys[v])]), at: at, end: end, size, UInt64(count))
-                }
+                for j in tables.indices { tables[j].enter(key(j, v), at: at, end: end, size, UInt64(count)) }
             }
             return tables.map { Array($0) }
         }
