@@ -65,7 +65,12 @@ struct ParallelTests {
         #expect(da.unresolvedClasses == db.unresolvedClasses, sourceLocation: sourceLocation)
     }
 
-    @Test("One worker and four workers with 4 KB pieces give the same graph", arguments: FixtureFacts.names)
+    /// Every fixture; under a sanitizer (``TestScale``), each Ruby's first dump and the 3.1 dump
+    /// with broken lines: the same threads and cuts, on a third of the bytes.
+    static let parallelFixtures = TestScale.sanitized
+        ? FixtureFacts.names.filter { $0.hasSuffix("-heap1") || $0 == "todo-3.1.2-edge" } : FixtureFacts.names
+
+    @Test("One worker and four workers with 4 KB pieces give the same graph", arguments: parallelFixtures)
     func fixture(_ name: String) throws {
         let path = TestDumps.fixturePath(name)
         let one = try DumpLoader.load(path, options: ParallelTests.options(workers: 1, pieceSize: 8 << 20))

@@ -74,9 +74,9 @@ struct ConfinedRetentionTests {
         }
     }
 
-    @Test("2,000 small seeded random graphs (cycles, self-references, unreachable objects)")
+    @Test("2,000 small seeded random graphs (cycles, self-references, unreachable objects; 500 under a sanitizer)")
     func smallRandomGraphs() throws {
-        for seed in UInt64(1) ... 2000 {
+        for seed in TestScale.seeds(2000) {
             let random = RandomGraph(seed: seed)
             let graph = try Dumps.withFiles([random.dump]) { try DumpLoader.load($0[0]) }
             let tree = DominatorTree(graph)
@@ -84,9 +84,9 @@ struct ConfinedRetentionTests {
         }
     }
 
-    @Test("200 seeded random heap-shaped graphs of 50 to 2,000 objects, with deep dominator trees")
+    @Test("200 seeded random heap-shaped graphs of 50 to 2,000 objects, with deep dominator trees (50 under a sanitizer)")
     func treeLikeRandomGraphs() throws {
-        for seed in UInt64(1) ... 200 {
+        for seed in TestScale.seeds(200) {
             let random = RandomGraph(seed: seed, treeLike: 50 + Int(seed * 7919 % 1950))
             let graph = try Dumps.withFiles([random.dump]) { try DumpLoader.load($0[0]) }
             let tree = DominatorTree(graph)
