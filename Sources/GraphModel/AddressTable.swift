@@ -1,22 +1,29 @@
-/// Address to node lookup in O(1): an open-addressing hash table of node indices, keyed by
-/// the address column it is built over.
+/// Address to node lookup in O(1): ``PagedAddresses`` where the addresses are laid out as Ruby
+/// writes them (every real dump), else an open-addressing hash table of node indices, keyed
+/// by the address column it is built over.
 ///
-/// Slots hold only a node index (4 bytes); the key is read back from the address column,
-/// so the table costs 8 bytes or less per object at a load factor of at most one half.
+/// The table's slots hold only a node index (4 bytes); the key is read back from the address
+/// column, so the table costs 8 bytes or less per object at a load factor of at most one half.
 /// Probing is linear. Addresses are slot pointers (multiples of 8 with clustered high bits),
 /// so they are mixed with a Fibonacci multiply before the top bits pick the slot.
 struct AddressTable: Sendable {
+    private let paged: PagedAddresses?
+    /// The hash table's slots (none when `paged`).
     private var slots: [UInt32]
     private let shift: UInt64
 
-    /// Builds the table; returns it and the indices of nodes whose address was taken by an
-    /// earlier node (those nodes cannot be found by address).
+    /// Builds the index; returns it and the indices of nodes whose address was taken by an
+    /// earlier node (those nodes cannot be found by address; addresses that repeat are
+    /// never paged).
     ///
     /// - Complexity: O(n) expected.
     static func build(_ addresses: [UInt64]) -> (table: AddressTable, duplicates: [Int]) {
+        if let paged = PagedAddresses.build(addresses) {
+            return (AddressTable(paged: paged, slots: [], shift: 0), [])
+        }
         var bits = 4
         while (1 << bits) < addresses.count * 2 { bits += 1 }
-        var table = AddressTable(slots: [UInt32](repeating: .max, count: 1 << bits), shift: UInt64(64 - bits))
+        var table = AddressTable(paged: nil, slots: [UInt32](repeating: .max, count: 1 << bits), shift: UInt64(64 - bits))
         var duplicates: [Int] = []
         addresses.withUnsafeBufferPointer { keys in
             table.slots.withUnsafeMutableBufferPointer { slots in
@@ -41,7 +48,11 @@ struct AddressTable: Sendable {
         return (table, duplicates)
     }
 
-    private init(slots: [UInt32], shift: UInt64) {
+    /// Whether the index is paged (for tests and the memory figures).
+    var isPaged: Bool { paged != nil }
+
+    private init(paged: PagedAddresses?, slots: [UInt32], shift: UInt64) {
+        self.paged = paged
         self.slots = slots
         self.shift = shift
     }
@@ -64,9 +75,10 @@ struct AddressTable: Sendable {
         }
     }
 
-    /// Runs `body` with a lookup function that reads the table without copying it.
+    /// Runs `body` with a lookup function that reads the index without copying it.
     func withLookup<R>(_ keys: [UInt64], _ body: ((UInt64) -> UInt32) throws -> R) rethrows -> R {
-        try keys.withUnsafeBufferPointer { k in
+        if let paged { return try paged.withLookup(body) }
+        return try keys.withUnsafeBufferPointer { k in
             try slots.withUnsafeBufferPointer { s in
                 try body { lookup($0, in: k, slots: s) }
             }
