@@ -48,7 +48,7 @@ struct AddressTable: Sendable {
         return (table, duplicates)
     }
 
-    /// Whether the index is paged (for tests and the memory figures).
+    /// Whether the index is paged (for the tests).
     var isPaged: Bool { paged != nil }
 
     private init(paged: PagedAddresses?, slots: [UInt32], shift: UInt64) {

@@ -1,19 +1,20 @@
 /// Address to node lookup for addresses laid out as Ruby writes them: one bit per 8 bytes
 /// of the heap's address space, with the rank of a set bit giving the node.
 ///
-/// `ObjectSpace.dump_all` walks the heap page by page, and each page's slots in address
-/// order. Ruby's pages are 16 KiB, or 64 KiB aligned to 64 KiB (3.3 and later), so the
-/// objects of each 16 KiB region of address space come one after another in the dump, in
-/// ascending order (checked on the fixture dumps of every Ruby, 2.7 to 4.1-dev, and on the
-/// benchmark dumps). Then an object's node is the node of its region's first object plus the
-/// number of objects before it in the region, which a bitmap of the region's 8-byte granules
-/// and a population count give.
+/// `ObjectSpace.dump_all` writes the objects in heap-page order (`rb_objspace_each_objects`),
+/// each page's slots in address order, and no two of Ruby's pages share a 16 KiB region of
+/// the address space: so each region's objects come one after another in the dump,
+/// ascending. (Measured, not taken from Ruby's source: it holds on the fixture dumps of every
+/// Ruby, 2.7 to 4.1-dev, the example's and the benchmark's; 64 KiB regions do not hold on 3.1
+/// or on the benchmark dumps.) Then an object's node is the node of its region's first object
+/// plus the number of objects before it in the region, which a bitmap of the region's 8-byte
+/// granules and a population count give.
 ///
-/// A region costs 512 bytes (32 words of 64 bits, each with the node of its first set bit),
-/// about 1.5 bytes an object on the benchmark dump, where the open-addressing table costs 8 to
-/// 16. The bitmaps of a gigabyte dump take a few megabytes, and its region directory a few
-/// hundred kilobytes, so a lookup mostly hits the cache instead of missing it twice (the
-/// table's slot, then the address column).
+/// A region costs 512 bytes (32 words of 64 bits, each with the node of its first set bit):
+/// with the directory, 1.65 bytes an object on the 1.16 GB benchmark dump, where the
+/// open-addressing table costs 8 to 16. The bitmaps of a gigabyte dump take a few megabytes
+/// and its region directory a few hundred kilobytes, so a lookup mostly hits the cache
+/// instead of missing it twice (the table's slot, then the address column).
 ///
 /// ``build(_:)`` gives `nil` where the addresses are not laid out so (an address that is
 /// not a multiple of 8, one that repeats, is lower than the one before in its region, or
@@ -26,7 +27,7 @@ struct PagedAddresses: Sendable {
         var base: UInt32
     }
 
-    /// 16 KiB regions: Ruby's smallest page, and a divisor of its aligned 64 KiB pages.
+    /// 16 KiB regions: the largest that hold every dump measured (above).
     static let regionShift: UInt64 = 14
     static let wordsPerRegion = 32  // 16 KiB / 8-byte granules / 64 bits
 
@@ -134,10 +135,5 @@ struct PagedAddresses: Sendable {
                 }
             }
         }
-    }
-
-    /// The bytes the index holds.
-    var byteCount: Int {
-        words.count * MemoryLayout<Word>.stride + directoryKeys.count * 8 + directoryRegions.count * 4
     }
 }

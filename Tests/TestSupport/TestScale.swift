@@ -5,8 +5,8 @@ import Foundation
 ///
 /// `.ci/run` sets `RETENTION_SANITIZED` for its AddressSanitizer and ThreadSanitizer runs,
 /// which are four to ten times slower. What they look for (a bad access, a race) depends on
-/// the code paths a case takes, and a quarter of the cases still take every one of them; the
-/// plain run, which checks the answers, runs them all.
+/// the code paths a case takes, not on how many cases there are; the plain run, which checks
+/// the answers, runs them all.
 public enum TestScale {
     public static let sanitized = ProcessInfo.processInfo.environment["RETENTION_SANITIZED"] != nil
 
