@@ -12,8 +12,8 @@ public struct MemoryEstimate: Sendable {
     /// Bytes the machine (or the container's memory limit) has available now; `nil` if unknown.
     public var available: UInt64?
 
-    /// Peak resident memory per byte of dump text, measured on real dumps (0.31 to 0.37 for
-    /// summary, top and leaks of a 1.16 GB dump), with a margin.
+    /// Peak resident memory per byte of dump text, measured on real dumps (0.25 to 0.38 for
+    /// summary, top, leaks and report of a 1.16 GB dump, 2026-12-02), with a margin.
     public static let peakPerDumpByte = 0.45
     /// Decompressed bytes per gzip byte assumed for `.gz` dumps (real dumps compress 15 to 25
     /// times; the estimate errs towards needing more).
