@@ -9,7 +9,7 @@
 struct AddressTable: Sendable {
     private let paged: PagedAddresses?
     /// The hash table's slots (none when `paged`).
-    private var slots: [UInt32]
+    private let slots: [UInt32]
     private let shift: UInt64
 
     /// Builds the index; returns it and the indices of nodes whose address was taken by an
@@ -21,15 +21,26 @@ struct AddressTable: Sendable {
         if let paged = PagedAddresses.build(addresses) {
             return (AddressTable(paged: paged, slots: [], shift: 0), [])
         }
+        let (slots, shift, duplicates) = hashSlots(addresses)
+        return (AddressTable(paged: nil, slots: slots, shift: shift), duplicates)
+    }
+
+    /// The hash table's slots over `keys` (each slot a position in `keys`, `UInt32.max` for
+    /// none), the shift that picks a slot, and the positions whose key an earlier one holds.
+    /// Also ``PagedAddresses``'s directory of its regions.
+    ///
+    /// - Complexity: O(n) expected.
+    static func hashSlots(_ keys: [UInt64]) -> (slots: [UInt32], shift: UInt64, duplicates: [Int]) {
         var bits = 4
-        while (1 << bits) < addresses.count * 2 { bits += 1 }
-        var table = AddressTable(paged: nil, slots: [UInt32](repeating: .max, count: 1 << bits), shift: UInt64(64 - bits))
+        while (1 << bits) < keys.count * 2 { bits += 1 }
+        let shift = UInt64(64 - bits)
+        var slots = [UInt32](repeating: .max, count: 1 << bits)
         var duplicates: [Int] = []
-        addresses.withUnsafeBufferPointer { keys in
-            table.slots.withUnsafeMutableBufferPointer { slots in
+        keys.withUnsafeBufferPointer { keys in
+            slots.withUnsafeMutableBufferPointer { slots in
                 let mask = slots.count - 1
                 for (i, key) in keys.enumerated() {
-                    var s = AddressTable.slot(key, table.shift)
+                    var s = AddressTable.slot(key, shift)
                     while true {
                         let found = slots[s]
                         if found == .max {
@@ -45,7 +56,7 @@ struct AddressTable: Sendable {
                 }
             }
         }
-        return (table, duplicates)
+        return (slots, shift, duplicates)
     }
 
     /// Whether the index is paged (for the tests).
@@ -62,15 +73,15 @@ struct AddressTable: Sendable {
         Int(truncatingIfNeeded: (address &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
-    /// The node at `address`, or `UInt32.max`.
+    /// The position of `key` in `keys` by the slots ``hashSlots(_:)`` made of them, or `UInt32.max`.
     @inline(__always)
-    func lookup(_ address: UInt64, in keys: UnsafeBufferPointer<UInt64>,
-                slots: UnsafeBufferPointer<UInt32>) -> UInt32 {
+    static func probe(_ key: UInt64, _ keys: UnsafeBufferPointer<UInt64>, _ slots: UnsafeBufferPointer<UInt32>,
+                      _ shift: UInt64) -> UInt32 {
         let mask = slots.count - 1
-        var s = AddressTable.slot(address, shift)
+        var s = AddressTable.slot(key, shift)
         while true {
             let found = slots[s]
-            if found == .max || keys[Int(found)] == address { return found }
+            if found == .max || keys[Int(found)] == key { return found }
             s = (s + 1) & mask
         }
     }
@@ -80,7 +91,8 @@ struct AddressTable: Sendable {
         if let paged { return try paged.withLookup(body) }
         return try keys.withUnsafeBufferPointer { k in
             try slots.withUnsafeBufferPointer { s in
-                try body { lookup($0, in: k, slots: s) }
+                let shift = self.shift
+                return try body { AddressTable.probe($0, k, s, shift) }
             }
         }
     }
